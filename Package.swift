@@ -1,0 +1,86 @@
+// swift-tools-version: 6.1
+//
+// DeepClustering: Deep Embedded Clustering (DEC), IDEC and convolutional DEC in Swift, with
+// everything underneath written here (tensor core on OpenBLAS, layers, losses, optimizers,
+// k-means, clustering metrics). Modules, bottom to top:
+//
+//   CBLAS, CZlib (system libraries)
+//     → DeepClusteringCore  (Tensor, GEMM, seeded random numbers, parallel loops)
+//     → DeepClusteringData  (IDX/gzip, CSV, .npy readers; safetensors)
+//     → DeepClusteringNN    (layers, losses, optimizers, training utilities)
+//     → DeepClustering      (k-means, metrics, DEC/IDEC; re-exports everything below)
+//
+// Benchmarks live in their own package under Benchmarks/ so benchmark code never enters a
+// user's dependency graph.
+
+import PackageDescription
+
+let package = Package(
+    name: "DeepClustering",
+    products: [
+        .library(name: "DeepClustering", targets: ["DeepClustering"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+    ],
+    targets: [
+        // MARK: - System libraries
+
+        .systemLibrary(
+            name: "CBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        .systemLibrary(
+            name: "CZlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+
+        // MARK: - Library modules
+
+        .target(
+            name: "DeepClusteringCore",
+            dependencies: ["CBLAS"]
+        ),
+        .target(
+            name: "DeepClusteringData",
+            dependencies: ["DeepClusteringCore", "CZlib"]
+        ),
+        .target(
+            name: "DeepClusteringNN",
+            dependencies: ["DeepClusteringCore", "DeepClusteringData", "CBLAS"]
+        ),
+        .target(
+            name: "DeepClustering",
+            dependencies: ["DeepClusteringCore", "DeepClusteringData", "DeepClusteringNN", "CBLAS"]
+        ),
+
+        // MARK: - Tests
+
+        .target(
+            name: "_TestSupport",
+            dependencies: ["DeepClusteringCore"],
+            path: "Tests/_TestSupport"
+        ),
+        .testTarget(
+            name: "DeepClusteringCoreTests",
+            dependencies: ["DeepClusteringCore", "_TestSupport"]
+        ),
+        .testTarget(
+            name: "DeepClusteringDataTests",
+            dependencies: ["DeepClusteringData", "_TestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "DeepClusteringNNTests",
+            dependencies: ["DeepClusteringNN", "_TestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "DeepClusteringTests",
+            dependencies: ["DeepClustering", "_TestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
+    ]
+)

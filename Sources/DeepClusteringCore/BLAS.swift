@@ -1,0 +1,56 @@
+import CBLAS
+
+/// Thin, documented access to the OpenBLAS routines the library is built on.
+///
+/// Matrices are row-major. These entry points take raw pointers so layers can run GEMM on
+/// sub-blocks of their workspaces (for example one chunk of an im2col buffer) without copies;
+/// ``Tensor/matmul(_:transposeA:_:transposeB:into:alpha:beta:)`` is the checked, tensor-level
+/// form.
+public enum BLAS {
+    /// `C ← alpha · op(A) · op(B) + beta · C` in single precision (`cblas_sgemm`, row-major).
+    ///
+    /// `op(A)` is `m × k`, `op(B)` is `k × n` and `C` is `m × n`; `lda`, `ldb`, `ldc` are the row
+    /// strides of the matrices as stored (before transposition). With `beta == 0`, `C` need not
+    /// be initialised.
+    @inlinable
+    public static func sgemm(
+        transposeA: Bool, transposeB: Bool,
+        m: Int, n: Int, k: Int,
+        alpha: Float = 1,
+        a: UnsafePointer<Float>, lda: Int,
+        b: UnsafePointer<Float>, ldb: Int,
+        beta: Float = 0,
+        c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        guard m > 0, n > 0 else { return }
+        if k == 0 {
+            // sgemm with k = 0 is defined as C ← beta·C; make that explicit for every BLAS.
+            for i in 0..<m {
+                for j in 0..<n { c[i * ldc + j] = beta == 0 ? 0 : beta * c[i * ldc + j] }
+            }
+            return
+        }
+        cblas_sgemm(
+            CblasRowMajor,
+            transposeA ? CblasTrans : CblasNoTrans,
+            transposeB ? CblasTrans : CblasNoTrans,
+            Int32(m), Int32(n), Int32(k),
+            alpha, a, Int32(lda), b, Int32(ldb),
+            beta, c, Int32(ldc))
+    }
+
+    /// The number of threads OpenBLAS uses for each call.
+    ///
+    /// OpenBLAS starts with one thread per core (or `OPENBLAS_NUM_THREADS`). Setting this
+    /// changes it for the whole process.
+    public static var threadCount: Int {
+        get { Int(openblas_get_num_threads()) }
+        set { openblas_set_num_threads(Int32(max(1, newValue))) }
+    }
+
+    /// OpenBLAS's description of its build (version, CPU kernel, threading), for reports.
+    public static var configuration: String {
+        guard let p = openblas_get_config() else { return "unknown" }
+        return String(cString: p)
+    }
+}

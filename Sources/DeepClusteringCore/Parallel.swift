@@ -1,0 +1,37 @@
+import Dispatch
+import Foundation
+
+/// Splitting large elementwise work across cores.
+///
+/// GEMM is threaded by OpenBLAS itself; the library's own loops run in parallel only when the
+/// work is large enough to pay for waking threads (a few hundred thousand elements). Chunks are
+/// contiguous and their boundaries depend only on `count` and the thread count, so results are
+/// deterministic.
+public enum Parallel {
+    /// The number of worker threads used for the library's own loops (defaults to the number of
+    /// active processors).
+    nonisolated(unsafe) public static var threadCount: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    /// Calls `body` on disjoint contiguous sub-ranges covering `0..<count`, in parallel when
+    /// `count` is at least `minimumPerThread` times two.
+    /// - Parameters:
+    ///   - count: The number of iterations.
+    ///   - minimumPerThread: The least work worth giving one thread.
+    ///   - body: Called once per chunk with its range; must be safe to run concurrently.
+    public static func forEachChunk(
+        count: Int, minimumPerThread: Int = 65_536, _ body: (Range<Int>) -> Void
+    ) {
+        let chunks = Swift.min(threadCount, count / Swift.max(minimumPerThread, 1))
+        if chunks <= 1 {
+            if count > 0 { body(0..<count) }
+            return
+        }
+        withoutActuallyEscaping(body) { body in
+            nonisolated(unsafe) let work = body
+            DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                let lo = count * c / chunks, hi = count * (c + 1) / chunks
+                work(lo..<hi)
+            }
+        }
+    }
+}

@@ -1,0 +1,92 @@
+import DeepClusteringCore
+
+/// A differentiable building block with an explicit forward and backward pass.
+///
+/// The contract (as in llm.c): ``forward(_:)`` computes the output for a batch and caches what
+/// the backward pass needs; ``backward(_:computingInputGradient:)`` receives the gradient of the
+/// loss with respect to that output, **adds** the gradients of the layer's parameters into
+/// their ``Parameter/gradient`` and returns the gradient with respect to the input.
+/// ``inference(_:)`` computes the output without caching (and with stochastic layers such as
+/// dropout turned off).
+///
+/// Layers are classes because they own caches, workspaces and parameters. The first dimension
+/// of every input is the batch.
+public protocol Layer: AnyObject {
+    /// The layer's name, unique within its container (used to reach it and in checkpoints).
+    var name: String { get set }
+
+    /// The trainable parameters, in a fixed order.
+    var parameters: [Parameter] { get }
+
+    /// The output shape (batch dimension included) for an input of `inputShape`.
+    /// - Throws: An error naming the layer when the input shape is not acceptable.
+    func outputShape(forInputShape inputShape: [Int]) throws -> [Int]
+
+    /// The training-mode forward pass: computes the output and caches what
+    /// ``backward(_:computingInputGradient:)`` needs.
+    /// - Throws: An error naming the layer when `input` has the wrong shape.
+    func forward(_ input: Tensor) throws -> Tensor
+
+    /// The inference-mode forward pass: no caching, no stochastic behaviour.
+    func inference(_ input: Tensor) throws -> Tensor
+
+    /// The backward pass for the most recent ``forward(_:)``.
+    /// - Parameters:
+    ///   - outputGradient: ∂loss/∂output, the shape of the last output.
+    ///   - computingInputGradient: Whether the caller needs ∂loss/∂input. The first layer of a
+    ///     network passes `false` and may return an empty tensor, skipping that work.
+    /// - Returns: ∂loss/∂input (the shape of the last input), or an empty tensor when not asked for.
+    /// - Throws: An error when no forward pass preceded it or the gradient has the wrong shape.
+    func backward(_ outputGradient: Tensor, computingInputGradient: Bool) throws -> Tensor
+
+    /// Drops cached activations (after training, or to free memory).
+    func clearCache()
+}
+
+extension Layer {
+    /// By default inference runs the training forward pass and then drops the cache.
+    public func inference(_ input: Tensor) throws -> Tensor {
+        let output = try forward(input)
+        clearCache()
+        return output
+    }
+
+    /// The backward pass, always computing the input gradient.
+    public func backward(_ outputGradient: Tensor) throws -> Tensor {
+        try backward(outputGradient, computingInputGradient: true)
+    }
+
+    /// The number of trainable scalars.
+    public var parameterCount: Int { parameters.reduce(0) { $0 + $1.count } }
+
+    /// Sets every parameter gradient to zero.
+    public func zeroGradients() {
+        for p in parameters { p.zeroGradient() }
+    }
+}
+
+/// Errors raised by layers and containers, each naming the layer involved.
+public enum LayerError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// The input does not have a shape the layer accepts.
+    case invalidInputShape(layer: String, expected: String, found: [Int])
+    /// `backward` was called without a preceding `forward`, or with a gradient of the wrong shape.
+    case invalidBackward(layer: String, message: String)
+    /// A configuration value is invalid (for example a non-positive unit count).
+    case invalidConfiguration(layer: String, message: String)
+    /// No layer with that name or index exists in the container.
+    case noSuchLayer(container: String, key: String)
+
+    /// A one-line explanation.
+    public var description: String {
+        switch self {
+        case let .invalidInputShape(layer, expected, found):
+            return "\(layer): expected input of shape \(expected), found \(found)"
+        case let .invalidBackward(layer, message):
+            return "\(layer): backward: \(message)"
+        case let .invalidConfiguration(layer, message):
+            return "\(layer): \(message)"
+        case let .noSuchLayer(container, key):
+            return "\(container): no layer \(key)"
+        }
+    }
+}
