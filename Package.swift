@@ -60,7 +60,7 @@ let package = Package(
 
         .target(
             name: "_TestSupport",
-            dependencies: ["DeepClusteringCore"],
+            dependencies: ["DeepClusteringCore", "DeepClusteringNN"],
             path: "Tests/_TestSupport"
         ),
         .testTarget(
