@@ -27,6 +27,18 @@ enum Fixture {
     }
 }
 
+/// Expects `bytes` to equal committed fixture `name` (a file written by the Swift writers and
+/// verified with Python); on a difference, writes the new bytes to the temporary directory so
+/// they can be re-verified and committed.
+func expectBytes(_ bytes: [UInt8], equalToFixture name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let committed = (try? Fixture.bytes(name)) ?? []
+    guard bytes != committed else { return }
+    let out = NSTemporaryDirectory() + name
+    try Data(bytes).write(to: URL(fileURLWithPath: out))
+    Issue.record("output differs from fixture \(name); new bytes written to \(out) (re-verify with make_data_fixtures.py --verify)",
+                 sourceLocation: sourceLocation)
+}
+
 /// A fresh directory under the system temporary directory, removed when released.
 final class TemporaryDirectory {
     let path: String

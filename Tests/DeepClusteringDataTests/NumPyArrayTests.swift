@@ -43,6 +43,17 @@ import Testing
         expectDataError(path: path, mentioning: ["unsupported", "dtype '<c8'"]) { _ = try NumPyArray(contentsOf: path) }
     }
 
+    // MARK: - Interoperability
+
+    @Test func swiftWrittenFileIsByteIdenticalToCommittedFixture() throws {
+        // swift_written.npy was written by this writer and loaded by numpy
+        // (make_data_fixtures.py --verify swift_written.npy; output recorded in its header).
+        let bytes = try NumPyArray(try Tensor(shape: [3, 4], scalars: FixtureValues.real(12))).serialized()
+        try expectBytes(bytes, equalToFixture: "swift_written.npy")
+        let labels = try NumPyArray(integers: FixtureValues.integer(5).map { Int($0) }).serialized()
+        try expectBytes(labels, equalToFixture: "swift_written_labels.npy")
+    }
+
     // MARK: - Round trips
 
     @Test(arguments: ElementType.allCases.filter { $0 != .bfloat16 })

@@ -2,7 +2,8 @@
 """Generates the fixtures of DeepClusteringDataTests, and verifies the file the Swift code wrote.
 
     python3 make_data_fixtures.py                # (re)write every fixture in this directory
-    python3 make_data_fixtures.py --verify swift_written.safetensors
+    python3 make_data_fixtures.py --verify swift_written.safetensors    (or swift_written.npy,
+    swift_written_labels.npy)
 
 Every value follows one of two formulas over the flat element index i, which the Swift tests
 compute independently (FixtureValues in the tests), so no value is copied from here:
@@ -32,8 +33,14 @@ Reverse direction: swift_written.safetensors is written by the Swift code (the t
 `--verify` loads it with the safetensors package and checks names, shapes, values, metadata:
   "encoder.weight" F32 [3, 4] = real(i); "encoder.bias" F32 [4] = real(i) + 0.5;
   "empty" F32 [0, 3]; metadata {"config": "{\"epochs\": 300}", "note": "ünïcødé"}
+Likewise swift_written.npy (NumPyArray, float32 [3, 4] = real(i)) and swift_written_labels.npy
+(NumPyArray(integers:), int64 [5] = integer(i)) are checked by `--verify` with np.load.
 
-Verification run (2026-11-23, numpy 2.4.6, safetensors 0.8.0):
+Verification runs (2026-11-23, numpy 2.4.6, safetensors 0.8.0), on the committed files:
+  $ python3 make_data_fixtures.py --verify swift_written.npy
+  OK: swift_written.npy: float32 [3, 4], version (1, 0), header ((3, 4), False, dtype('float32')), data at byte 128
+  $ python3 make_data_fixtures.py --verify swift_written_labels.npy
+  OK: swift_written_labels.npy: int64 [5], version (1, 0), header ((5,), False, dtype('int64')), data at byte 128
   $ python3 make_data_fixtures.py --verify swift_written.safetensors
   OK: swift_written.safetensors: 3 tensors empty float32 [0, 3], encoder.bias float32 [4], encoder.weight float32 [3, 4]; metadata {'config': '{"epochs": 300}', 'note': 'ünïcødé'}
 """
@@ -120,7 +127,26 @@ def make_fixtures():
     )
 
 
+def verify_npy(path):
+    array = np.load(path)
+    if path.endswith("labels.npy"):
+        want = integer(5).astype("<i8")
+    else:
+        want = real(12).reshape(3, 4).astype("<f4")
+    assert array.dtype == want.dtype, f"dtype {array.dtype} != {want.dtype}"
+    assert array.shape == want.shape and array.flags.c_contiguous, f"shape {array.shape}"
+    assert np.array_equal(array, want), f"values {array}"
+    with open(path, "rb") as f:
+        version = np.lib.format.read_magic(f)
+        assert version == (1, 0), f"version {version}"
+        header = np.lib.format.read_array_header_1_0(f)
+        offset = f.tell()
+    print(f"OK: {path}: {array.dtype} {list(array.shape)}, version {version}, header {header}, data at byte {offset}")
+
+
 def verify(path):
+    if path.endswith(".npy"):
+        return verify_npy(path)
     from safetensors import safe_open
     from safetensors.numpy import load_file
 
