@@ -62,6 +62,8 @@ public struct CSVFormat: Sendable, Equatable {
     /// - Parameters:
     ///   - bytes: The UTF-8 text.
     ///   - source: The name used in error messages.
+    /// - Returns: The features and, when ``labelColumn`` is set, the labels.
+    /// - Throws: ``DataError`` as ``read(contentsOf:)`` does, naming `source`.
     public func read(bytes: [UInt8], source: String = "<CSV bytes>") throws -> LabeledDataset {
         try bytes.withUnsafeBytes { try read($0, source: source) }
     }

@@ -168,8 +168,8 @@ public struct NumPyArray: Sendable {
     ///   - tensor: The values; its shape becomes the array's shape.
     ///   - elementType: The stored type; defaults to `.float32`, which holds every `Float`
     ///     exactly. `.bfloat16` has no NumPy dtype and is refused.
-    /// - Throws: ``DataError/invalidArgument(operation:message:)`` for `.bfloat16` or a value the
-    ///   type cannot hold exactly.
+    /// - Throws: ``DataError/invalidArgument(operation:message:)`` for `.bfloat16`, a value the
+    ///   type cannot hold exactly, or a shape whose header exceeds 65,535 bytes.
     public init(_ tensor: Tensor, elementType: ElementType = .float32) throws {
         try self.init(shape: tensor.shape, elementType: elementType, source: "NumPyArray(_:elementType:)") { i in
             tensor.withUnsafeBufferPointer { Double($0[i]) }
@@ -204,6 +204,9 @@ public struct NumPyArray: Sendable {
         // Pad with spaces and a final newline so that the data starts at a multiple of 64 bytes.
         let unpadded = Self.magic.count + 4 + header.count + 1
         header += [UInt8](repeating: 0x20, count: (64 - unpadded % 64) % 64) + [0x0A]
+        guard header.count <= Int(UInt16.max) else {
+            throw DataError.invalidArgument(operation: source, message: "shape \(shape) is too long for a version 1.0 .npy header")
+        }
         var bytes = Self.magic + [1, 0, UInt8(header.count & 0xFF), UInt8(header.count >> 8)] + header
         let dataOffset = bytes.count
         bytes += try elementType.encode(count: count, bigEndian: false, operation: source, value: value)

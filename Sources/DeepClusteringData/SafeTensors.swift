@@ -71,6 +71,7 @@ public struct SafeTensors: Sendable {
     /// - Parameters:
     ///   - bytes: The file's contents.
     ///   - source: The name used in error messages.
+    /// - Throws: ``DataError`` as ``init(contentsOf:)`` does, naming `source`.
     public init(bytes: [UInt8], source: String = "<safetensors bytes>") throws {
         try self = bytes.withUnsafeBytes { try SafeTensors($0, source: source) }
     }

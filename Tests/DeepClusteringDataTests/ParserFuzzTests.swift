@@ -3,7 +3,7 @@ import DeepClusteringData
 import Foundation
 import Testing
 
-/// Seeded random-mutation fuzzing of the IDX (plain and gzip), safetensors and .npy parsers:
+/// Seeded random-mutation fuzzing of the IDX (plain and gzip), safetensors, .npy and CSV parsers:
 /// valid files are corrupted with bit flips, byte overwrites, truncations, insertions,
 /// deletions and duplicated chunks, and every parser must either throw a ``DataError`` or
 /// return an array consistent with its own header — never crash, never hang.
@@ -13,7 +13,7 @@ import Testing
 /// `DC_FUZZ_SECONDS=60 swift test -c release --filter ParserFuzzTests`; the number of
 /// executions is printed.
 @Suite struct ParserFuzzTests {
-    enum Parser: CaseIterable { case idx, safeTensors, numPy }
+    enum Parser: CaseIterable { case idx, safeTensors, numPy, csv }
 
     /// Valid inputs to mutate, with the parser each is meant for.
     static func corpus() throws -> [(Parser, [UInt8])] {
@@ -29,6 +29,7 @@ import Testing
             (.safeTensors, try Fixture.bytes("swift_written.safetensors")),
             (.numPy, try Fixture.bytes("npy_f4.npy")),
             (.numPy, try Fixture.bytes("npy_v3.npy")),
+            (.csv, try Fixture.bytes("csv_header_label.csv")),
         ]
     }
 
@@ -76,6 +77,9 @@ import Testing
             case .numPy:
                 let array = try NumPyArray(bytes: bytes, source: "fuzz")
                 #expect(array.tensor().count == array.count)
+            case .csv:
+                let data = try CSVFormat(hasHeader: true, labelColumn: -1).read(bytes: bytes, source: "fuzz")
+                #expect(data.labels?.count == data.x.rowCount)
             }
         } catch let error as DataError {
             #expect(error.path == "fuzz")
@@ -94,7 +98,7 @@ import Testing
             let (parser, seed) = corpus[Int(rng.next() % UInt64(corpus.count))]
             let input = Self.mutate(seed, using: &rng)
             // Each parser also gets the others' inputs now and then.
-            let target = rng.next() % 8 == 0 ? Parser.allCases[Int(rng.next() % 3)] : parser
+            let target = rng.next() % 8 == 0 ? Parser.allCases[Int(rng.next() % UInt64(Parser.allCases.count))] : parser
             Self.check(target, input)
             executions += 1
         }
@@ -109,6 +113,7 @@ import Testing
             case .idx: _ = try IDXArray(bytes: bytes)
             case .safeTensors: _ = try SafeTensors(bytes: bytes)
             case .numPy: _ = try NumPyArray(bytes: bytes)
+            case .csv: _ = try CSVFormat(hasHeader: true, labelColumn: -1).read(bytes: bytes)
             }
         }
     }
