@@ -1,0 +1,460 @@
+import Foundation
+
+/// The numerical engine behind ``KMeans`` and ``KMeansResult/predict(_:)``: workspaces sized
+/// once per fit and the kernels (assignment with centre sums, k-means++ seeding, exact inertia)
+/// over a borrowed row-major `[n, d]` buffer.
+///
+/// Dimension letters: N samples, D features, K clusters, T slices, B rows per block.
+///
+/// Assignment uses `‖x − c‖² = ‖x‖² − 2x·c + ‖c‖²` (the argmin needs only `‖c‖² − 2x·c`).
+/// With many clusters the products come from one BLAS GEMM per block of B rows; with few
+/// (K ≤ ``kernelClusterLimit``, the k-means baseline's K = 10) from a register-blocked SIMD
+/// kernel that reads each row once, because OpenBLAS is slow for products only K columns wide.
+/// Rows are split into T fixed slices, spread over the cores by
+/// ``Parallel/forEachChunk(count:minimumPerThread:_:)``; each slice takes the argmin per row and
+/// adds the row to its own centre sums while it is still in cache. Slices are merged in slice
+/// order and their boundaries depend only on N, B and T, never on the thread count, so results
+/// are reproducible everywhere.
+final class KMeansSolver {
+    /// The number of slices each block is split into (bounded so the per-slice sums stay small).
+    let sliceCount: Int
+    let x: UnsafePointer<Float>
+    let n: Int, d: Int, k: Int
+    /// Rows per GEMM block: about 4 MB of data, so the rows are still cached when summed.
+    let blockRows: Int
+    /// ‖x_i‖², computed once (N).
+    let rowNorms: UnsafeMutablePointer<Float>
+    /// The latest assignment (N).
+    let labels: UnsafeMutablePointer<Int32>
+    /// Squared distance of each row to its assigned centre in the latest assignment (N).
+    let nearestDistances: UnsafeMutablePointer<Float>
+    /// GEMM output for one block (B × K), reused by k-means++ for candidate distances.
+    let products: UnsafeMutablePointer<Float>
+    let productCapacity: Int
+    /// Per-slice centre sums (T × K × D) and counts (T × K).
+    let sliceSums: UnsafeMutablePointer<Double>
+    /// Per-slice running sums in `Float` (T × K × D), added into ``sliceSums`` every
+    /// ``flushInterval`` rows: the hot loop adds in single precision, and no `Float` sum ever
+    /// holds more than that many rows, so the centres keep (nearly) double-precision accuracy.
+    let sliceRunningSums: UnsafeMutablePointer<Float>
+    static let flushInterval = 128
+    let sliceCounts: UnsafeMutablePointer<Int>
+    /// ‖c_j‖² of the centres being assigned to (K).
+    let centerNorms: UnsafeMutablePointer<Float>
+
+    init(x: UnsafePointer<Float>, sampleCount n: Int, dimension d: Int, clusterCount k: Int) {
+        self.x = x
+        self.n = n
+        self.d = d
+        self.k = k
+        sliceCount = Swift.max(1, Swift.min(8, (1 << 20) / (k * d)))
+        blockRows = Swift.max(64, Swift.min(n, (1 << 20) / Swift.max(d, k)))
+        rowNorms = .allocate(capacity: n)
+        labels = .allocate(capacity: n)
+        nearestDistances = .allocate(capacity: n)
+        // k-means++ needs (2 + ln k) × N candidate distances; Lloyd needs B × K.
+        productCapacity = Swift.max(blockRows * k, KMeansSolver.trialCount(k) * n)
+        products = .allocate(capacity: productCapacity)
+        sliceSums = .allocate(capacity: sliceCount * k * d)
+        sliceCounts = .allocate(capacity: sliceCount * k)
+        sliceRunningSums = .allocate(capacity: sliceCount * k * d)
+        sliceRunningSums.initialize(repeating: 0, count: sliceCount * k * d)
+        centerNorms = .allocate(capacity: k)
+        forEachSlice(of: 0..<n) { rows, _ in
+            for i in rows { self.rowNorms[i] = KMeansSolver.squaredNorm(x + i * d, d) }
+        }
+    }
+
+    deinit {
+        rowNorms.deallocate()
+        labels.deallocate()
+        nearestDistances.deallocate()
+        products.deallocate()
+        sliceSums.deallocate()
+        sliceCounts.deallocate()
+        sliceRunningSums.deallocate()
+        centerNorms.deallocate()
+    }
+
+    /// The number of k-means++ candidates per step, `2 + ⌊ln k⌋` as in scikit-learn.
+    static func trialCount(_ k: Int) -> Int { 2 + Int(log(Double(k))) }
+
+    static func squaredNorm(_ v: UnsafePointer<Float>, _ count: Int) -> Float {
+        var s: Float = 0
+        for c in 0..<count { s += v[c] * v[c] }
+        return s
+    }
+
+    /// Runs `body(rows, slice)` for the T fixed slices of `range`, in parallel when the range
+    /// holds enough work to pay for it.
+    func forEachSlice(of range: Range<Int>, _ body: (Range<Int>, Int) -> Void) {
+        let count = range.count, t = sliceCount
+        func run(_ s: Int) {
+            body((range.lowerBound + count * s / t)..<(range.lowerBound + count * (s + 1) / t), s)
+        }
+        if count * d < 32_768 {
+            for s in 0..<t { run(s) }
+        } else {
+            Parallel.forEachChunk(count: t, minimumPerThread: 1) { slices in
+                for s in slices { run(s) }
+            }
+        }
+    }
+
+    /// The mean over features of the per-feature variance of the data (scikit-learn's scale for
+    /// `tol`), accumulated in `Double`.
+    func meanFeatureVariance() -> Double {
+        var mean = [Double](repeating: 0, count: d)
+        var square = [Double](repeating: 0, count: d)
+        for i in 0..<n {
+            let row = x + i * d
+            for c in 0..<d {
+                let v = Double(row[c])
+                mean[c] += v
+                square[c] += v * v
+            }
+        }
+        var total = 0.0
+        for c in 0..<d {
+            let m = mean[c] / Double(n)
+            total += Swift.max(0, square[c] / Double(n) - m * m)
+        }
+        return total / Double(d)
+    }
+
+    // MARK: - Assignment
+
+    /// Assigns every row to its nearest centre, writing ``labels`` and ``nearestDistances``;
+    /// with `accumulating`, also fills the slice sums and counts for the centre update.
+    ///
+    /// Up to ``kernelClusterLimit`` clusters, the dot products come from ``assignWithKernel``,
+    /// which reads each row once for all of them; beyond it, from one BLAS GEMM per block.
+    func assign(centers: UnsafePointer<Float>, accumulating: Bool) {
+        for j in 0..<k { centerNorms[j] = KMeansSolver.squaredNorm(centers + j * d, d) }
+        if accumulating {
+            sliceSums.update(repeating: 0, count: sliceCount * k * d)
+            sliceCounts.update(repeating: 0, count: sliceCount * k)
+        }
+        if k <= KMeansSolver.kernelClusterLimit {
+            forEachSlice(of: 0..<n) { rows, s in
+                self.assignWithKernel(rows, centers: centers, slice: s, accumulating: accumulating)
+            }
+            return
+        }
+        var lo = 0
+        while lo < n {
+            let b = Swift.min(blockRows, n - lo)
+            BLAS.sgemm(
+                transposeA: false, transposeB: true, m: b, n: k, k: d, alpha: -2,
+                a: x + lo * d, lda: d, b: centers, ldb: d, beta: 0, c: products, ldc: k)
+            forEachSlice(of: lo..<(lo + b)) { rows, s in
+                for i in rows {
+                    self.record(row: i, products: self.products + (i - lo) * self.k, slice: s, accumulating: accumulating)
+                    if accumulating, (i + 1 - rows.lowerBound) % KMeansSolver.flushInterval == 0 { self.flush(slice: s) }
+                }
+                if accumulating { self.flush(slice: s) }
+            }
+            lo += b
+        }
+    }
+
+    /// The largest cluster count for the fused kernel. OpenBLAS's sgemm is slow for a product
+    /// only `k` columns wide (it repacks the whole block of rows for a few columns of output);
+    /// on MNIST-70k with k = 10 the kernel's assignment step is several times faster than
+    /// GEMM per block. For wide products GEMM wins again.
+    static let kernelClusterLimit = 24
+
+    /// Takes the argmin of `‖c_j‖² − 2x·c_j` for row `i` from its products `−2x·c_j` and
+    /// records label, distance and (optionally) the row in the centre sums of slice `s`.
+    @inline(__always)
+    private func record(row i: Int, products: UnsafePointer<Float>, slice: Int, accumulating: Bool) {
+        var best = 0
+        var bestValue = centerNorms[0] + products[0]
+        for j in 1..<k {
+            let value = centerNorms[j] + products[j]
+            if value < bestValue {
+                best = j
+                bestValue = value
+            }
+        }
+        labels[i] = Int32(best)
+        nearestDistances[i] = Swift.max(0, rowNorms[i] + bestValue)
+        if accumulating {
+            sliceCounts[slice * k + best] += 1
+            let sum = sliceRunningSums + (slice * k + best) * d, row = x + i * d
+            for c in 0..<d { sum[c] += row[c] }
+        }
+    }
+
+    /// Adds slice `s`'s running `Float` sums into its `Double` sums and clears them.
+    private func flush(slice s: Int) {
+        let running = sliceRunningSums + s * k * d, sums = sliceSums + s * k * d
+        for i in 0..<(k * d) {
+            sums[i] += Double(running[i])
+            running[i] = 0
+        }
+    }
+
+    /// The fused assignment for a range of rows: two rows at a time against five centres at a
+    /// time (ten SIMD accumulators, each loaded value used five or two times), so the data
+    /// are read from memory once per assignment and the row is still in L1 when it is added
+    /// to its cluster's sum.
+    private func assignWithKernel(
+        _ rows: Range<Int>, centers: UnsafePointer<Float>, slice: Int, accumulating: Bool
+    ) {
+        let d = self.d, k = self.k
+        let vectorEnd = d & ~3
+        // −2·x·c for the (up to) two current rows, k values each, on the stack.
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * k) { dots in
+            let dots = dots.baseAddress!
+            var i = rows.lowerBound
+            while i < rows.upperBound {
+                let pair = i + 1 < rows.upperBound
+                let xa = x + i * d, xb = pair ? xa + d : xa
+                var j = 0
+                while j < k {
+                    let c0 = centers + j * d
+                    let c1 = j + 1 < k ? c0 + d : c0
+                    let c2 = j + 2 < k ? c0 + 2 * d : c0
+                    let c3 = j + 3 < k ? c0 + 3 * d : c0
+                    let c4 = j + 4 < k ? c0 + 4 * d : c0
+                    var a0 = SIMD4<Float>(), a1 = SIMD4<Float>(), a2 = SIMD4<Float>(), a3 = SIMD4<Float>()
+                    var a4 = SIMD4<Float>(), b0 = SIMD4<Float>(), b1 = SIMD4<Float>(), b2 = SIMD4<Float>()
+                    var b3 = SIMD4<Float>(), b4 = SIMD4<Float>()
+                    var f = 0
+                    while f < vectorEnd {
+                        let va = UnsafeRawPointer(xa + f).loadUnaligned(as: SIMD4<Float>.self)
+                        let vb = UnsafeRawPointer(xb + f).loadUnaligned(as: SIMD4<Float>.self)
+                        var w = UnsafeRawPointer(c0 + f).loadUnaligned(as: SIMD4<Float>.self)
+                        a0 += va * w; b0 += vb * w
+                        w = UnsafeRawPointer(c1 + f).loadUnaligned(as: SIMD4<Float>.self)
+                        a1 += va * w; b1 += vb * w
+                        w = UnsafeRawPointer(c2 + f).loadUnaligned(as: SIMD4<Float>.self)
+                        a2 += va * w; b2 += vb * w
+                        w = UnsafeRawPointer(c3 + f).loadUnaligned(as: SIMD4<Float>.self)
+                        a3 += va * w; b3 += vb * w
+                        w = UnsafeRawPointer(c4 + f).loadUnaligned(as: SIMD4<Float>.self)
+                        a4 += va * w; b4 += vb * w
+                        f &+= 4
+                    }
+                    var sa = SIMD8<Float>(a0.sum(), a1.sum(), a2.sum(), a3.sum(), a4.sum(), 0, 0, 0)
+                    var sb = SIMD8<Float>(b0.sum(), b1.sum(), b2.sum(), b3.sum(), b4.sum(), 0, 0, 0)
+                    while f < d {
+                        let w = SIMD8<Float>(c0[f], c1[f], c2[f], c3[f], c4[f], 0, 0, 0)
+                        sa += xa[f] * w
+                        sb += xb[f] * w
+                        f += 1
+                    }
+                    for t in 0..<Swift.min(5, k - j) {
+                        dots[j + t] = -2 * sa[t]
+                        dots[k + j + t] = -2 * sb[t]
+                    }
+                    j += 5
+                }
+                record(row: i, products: dots, slice: slice, accumulating: accumulating)
+                if pair { record(row: i + 1, products: dots + k, slice: slice, accumulating: accumulating) }
+                i += 2
+                if accumulating, (i - rows.lowerBound) % KMeansSolver.flushInterval == 0 { flush(slice: slice) }
+            }
+            if accumulating { flush(slice: slice) }
+        }
+    }
+
+    // MARK: - Lloyd iterations
+
+    /// Runs Lloyd's algorithm from `initial` (K × D, row-major) as scikit-learn's `_kmeans_single_lloyd`.
+    /// - Parameters:
+    ///   - maxIterations: The most iterations.
+    ///   - tolerance: The absolute threshold on the squared centre shift.
+    func lloyd(from initial: [Float], maxIterations: Int, tolerance: Double) -> KMeansResult {
+        var centers = initial
+        var next = [Float](repeating: 0, count: k * d)
+        var sums = [Double](repeating: 0, count: k * d)
+        var counts = [Int](repeating: 0, count: k)
+        var previousLabels = [Int32](repeating: -1, count: n)
+        var converged = false
+        var iterations = 0
+        for iteration in 1...maxIterations {
+            iterations = iteration
+            centers.withUnsafeBufferPointer { assign(centers: $0.baseAddress!, accumulating: true) }
+            mergeSlices(into: &sums, counts: &counts)
+            relocateEmptyClusters(sums: &sums, counts: &counts)
+            var shift = 0.0
+            for j in 0..<k {
+                for c in 0..<d {
+                    let old = centers[j * d + c]
+                    let new = counts[j] > 0 ? Float(sums[j * d + c] / Double(counts[j])) : old
+                    next[j * d + c] = new
+                    shift += Double(new - old) * Double(new - old)
+                }
+            }
+            swap(&centers, &next)
+            let unchanged = previousLabels.withUnsafeBufferPointer { old in
+                memcmp(old.baseAddress!, labels, n * MemoryLayout<Int32>.stride) == 0
+            }
+            if unchanged {
+                converged = true
+                break
+            }
+            if shift <= tolerance { break }
+            previousLabels.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: labels, count: n) }
+        }
+        // Labels must belong to the final centres (the last update moved them).
+        if !converged {
+            centers.withUnsafeBufferPointer { assign(centers: $0.baseAddress!, accumulating: false) }
+        }
+        let inertia = centers.withUnsafeBufferPointer { exactInertia(centers: $0.baseAddress!) }
+        let centerTensor = try! Tensor(shape: [k, d], scalars: centers)
+        return KMeansResult(
+            centers: centerTensor, labels: currentLabels(), inertia: inertia, iterations: iterations)
+    }
+
+    /// The latest assignment as an array.
+    func currentLabels() -> [Int] {
+        (0..<n).map { Int(labels[$0]) }
+    }
+
+    /// Adds the slice sums and counts in slice order.
+    private func mergeSlices(into sums: inout [Double], counts: inout [Int]) {
+        for i in 0..<(k * d) { sums[i] = 0 }
+        for j in 0..<k { counts[j] = 0 }
+        for s in 0..<sliceCount {
+            let sliceSum = sliceSums + s * k * d, sliceCount = sliceCounts + s * k
+            for i in 0..<(k * d) { sums[i] += sliceSum[i] }
+            for j in 0..<k { counts[j] += sliceCount[j] }
+        }
+    }
+
+    /// Re-seeds every empty cluster with one of the points farthest from their centres, moving
+    /// the point's contribution out of its own cluster, as scikit-learn's
+    /// `_relocate_empty_clusters_dense` (the point's label is left as it is until the next
+    /// assignment).
+    private func relocateEmptyClusters(sums: inout [Double], counts: inout [Int]) {
+        let empty = (0..<k).filter { counts[$0] == 0 }
+        guard !empty.isEmpty else { return }
+        // The |empty| largest nearest-centre distances, farthest first (ties: lower index).
+        var farthest: [Int] = []
+        for i in 0..<n {
+            let v = nearestDistances[i]
+            if farthest.count == empty.count, v <= nearestDistances[farthest.last!] { continue }
+            var position = farthest.count
+            while position > 0, nearestDistances[farthest[position - 1]] < v { position -= 1 }
+            farthest.insert(i, at: position)
+            if farthest.count > empty.count { farthest.removeLast() }
+        }
+        for (cluster, point) in zip(empty, farthest) {
+            let from = Int(labels[point]), row = x + point * d
+            for c in 0..<d {
+                sums[from * d + c] -= Double(row[c])
+                sums[cluster * d + c] = Double(row[c])
+            }
+            counts[from] -= 1
+            counts[cluster] = 1
+        }
+    }
+
+    /// `Σ_i ‖x_i − c_{labels_i}‖²` computed from the differences (no cancellation), in `Double`.
+    func exactInertia(centers: UnsafePointer<Float>) -> Double {
+        var partial = [Double](repeating: 0, count: sliceCount)
+        partial.withUnsafeMutableBufferPointer { partial in
+            forEachSlice(of: 0..<n) { rows, s in
+                var total = 0.0
+                for i in rows {
+                    let row = self.x + i * self.d, center = centers + Int(self.labels[i]) * self.d
+                    var squared: Float = 0
+                    for c in 0..<self.d {
+                        let diff = row[c] - center[c]
+                        squared += diff * diff
+                    }
+                    total += Double(squared)
+                }
+                partial[s] = total
+            }
+        }
+        return partial.reduce(0, +)
+    }
+
+    // MARK: - k-means++
+
+    /// Greedy k-means++ seeding as scikit-learn's `_kmeans_plusplus`: the first centre is a
+    /// uniformly drawn sample; each further centre is the best (lowest resulting potential) of
+    /// `2 + ⌊ln k⌋` samples drawn with probability proportional to their squared distance to the
+    /// nearest centre so far.
+    /// - Returns: K × D centres, row-major.
+    func kMeansPlusPlusCenters(using generator: inout SeededGenerator) -> [Float] {
+        var centers = [Float](repeating: 0, count: k * d)
+        let first = Int.random(in: 0..<n, using: &generator)
+        copyRow(first, into: &centers, at: 0)
+        var closest = [Float](repeating: 0, count: n)
+        distances(toRows: [first], into: products)
+        var potential = 0.0
+        for i in 0..<n {
+            closest[i] = products[i]
+            potential += Double(products[i])
+        }
+        guard k > 1 else { return centers }
+        let trials = KMeansSolver.trialCount(k)
+        var cumulative = [Double](repeating: 0, count: n)
+        for center in 1..<k {
+            var running = 0.0
+            for i in 0..<n {
+                running += Double(closest[i])
+                cumulative[i] = running
+            }
+            let candidates = (0..<trials).map { _ in
+                KMeansSolver.searchSorted(cumulative, generator.nextUnitDouble() * potential)
+            }
+            distances(toRows: candidates, into: products)
+            var bestTrial = 0
+            var bestPotential = Double.infinity
+            for t in 0..<trials {
+                let row = products + t * n
+                var total = 0.0
+                for i in 0..<n {
+                    row[i] = Swift.min(row[i], closest[i])
+                    total += Double(row[i])
+                }
+                if total < bestPotential {
+                    bestPotential = total
+                    bestTrial = t
+                }
+            }
+            potential = bestPotential
+            closest.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: products + bestTrial * n, count: n) }
+            copyRow(candidates[bestTrial], into: &centers, at: center)
+        }
+        return centers
+    }
+
+    /// The first index whose cumulative value reaches `value` (numpy's `searchsorted`, left
+    /// side), clipped to the last index.
+    static func searchSorted(_ cumulative: [Double], _ value: Double) -> Int {
+        var lo = 0, hi = cumulative.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if cumulative[mid] < value { lo = mid + 1 } else { hi = mid }
+        }
+        return Swift.min(lo, cumulative.count - 1)
+    }
+
+    private func copyRow(_ i: Int, into centers: inout [Float], at j: Int) {
+        for c in 0..<d { centers[j * d + c] = x[i * d + c] }
+    }
+
+    /// Squared distances from the rows `sources` of x to every row, written as
+    /// `sources.count` rows of N values into `out` (one GEMM).
+    private func distances(toRows sources: [Int], into out: UnsafeMutablePointer<Float>) {
+        let m = sources.count
+        var gathered = [Float](repeating: 0, count: m * d)
+        for (t, i) in sources.enumerated() { copyRow(i, into: &gathered, at: t) }
+        gathered.withUnsafeBufferPointer { g in
+            BLAS.sgemm(
+                transposeA: false, transposeB: true, m: m, n: n, k: d, alpha: -2,
+                a: g.baseAddress!, lda: d, b: x, ldb: d, beta: 0, c: out, ldc: n)
+        }
+        for (t, i) in sources.enumerated() {
+            let row = out + t * n, sourceNorm = rowNorms[i]
+            for j in 0..<n { row[j] = Swift.max(0, row[j] + sourceNorm + rowNorms[j]) }
+        }
+    }
+}
