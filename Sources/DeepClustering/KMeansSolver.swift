@@ -15,6 +15,11 @@ import Foundation
 /// adds the row to its own centre sums while it is still in cache. Slices are merged in slice
 /// order and their boundaries depend only on N, B and T, never on the thread count, so results
 /// are reproducible everywhere.
+///
+/// Only the first Lloyd iteration (and one after an empty-cluster relocation) assigns every
+/// row this way; the others use Hamerly's bounds with Elkan's centre-to-centre test and skip
+/// the rows whose cluster cannot have changed (see ``lloyd(from:maxIterations:tolerance:)``).
+/// k-means++ computes its candidate distances from the differences, split over the cores.
 final class KMeansSolver {
     /// The number of slices each block is split into (bounded so the per-slice sums stay small).
     let sliceCount: Int
@@ -41,6 +46,14 @@ final class KMeansSolver {
     let sliceCounts: UnsafeMutablePointer<Int>
     /// ‖c_j‖² of the centres being assigned to (K).
     let centerNorms: UnsafeMutablePointer<Float>
+    /// Hamerly's bounds (N each): an upper bound on the distance (not squared) from each row to
+    /// its assigned centre and a lower bound on the distance to every other centre.
+    let upperBounds: UnsafeMutablePointer<Float>
+    let lowerBounds: UnsafeMutablePointer<Float>
+    /// Half the distance from each centre to its nearest other centre (K).
+    let halfSeparations: UnsafeMutablePointer<Float>
+    /// Distances between centres (K × K), for pruning candidates of rows that fail the bounds.
+    let centerDistances: UnsafeMutablePointer<Float>
 
     init(x: UnsafePointer<Float>, sampleCount n: Int, dimension d: Int, clusterCount k: Int) {
         self.x = x
@@ -60,6 +73,10 @@ final class KMeansSolver {
         sliceRunningSums = .allocate(capacity: sliceCount * k * d)
         sliceRunningSums.initialize(repeating: 0, count: sliceCount * k * d)
         centerNorms = .allocate(capacity: k)
+        upperBounds = .allocate(capacity: n)
+        lowerBounds = .allocate(capacity: n)
+        halfSeparations = .allocate(capacity: k)
+        centerDistances = .allocate(capacity: k * k)
         forEachSlice(of: 0..<n) { rows, _ in
             for i in rows { self.rowNorms[i] = KMeansSolver.squaredNorm(x + i * d, d) }
         }
@@ -74,6 +91,10 @@ final class KMeansSolver {
         sliceCounts.deallocate()
         sliceRunningSums.deallocate()
         centerNorms.deallocate()
+        upperBounds.deallocate()
+        lowerBounds.deallocate()
+        halfSeparations.deallocate()
+        centerDistances.deallocate()
     }
 
     /// The number of k-means++ candidates per step, `2 + ⌊ln k⌋` as in scikit-learn.
@@ -170,15 +191,21 @@ final class KMeansSolver {
     private func record(row i: Int, products: UnsafePointer<Float>, slice: Int, accumulating: Bool) {
         var best = 0
         var bestValue = centerNorms[0] + products[0]
+        var secondValue = Float.infinity
         for j in 1..<k {
             let value = centerNorms[j] + products[j]
             if value < bestValue {
                 best = j
+                secondValue = bestValue
                 bestValue = value
+            } else if value < secondValue {
+                secondValue = value
             }
         }
         labels[i] = Int32(best)
         nearestDistances[i] = Swift.max(0, rowNorms[i] + bestValue)
+        upperBounds[i] = nearestDistances[i].squareRoot()
+        lowerBounds[i] = Swift.max(0, rowNorms[i] + secondValue).squareRoot()
         if accumulating {
             sliceCounts[slice * k + best] += 1
             let sum = sliceRunningSums + (slice * k + best) * d, row = x + i * d
@@ -262,7 +289,17 @@ final class KMeansSolver {
 
     // MARK: - Lloyd iterations
 
-    /// Runs Lloyd's algorithm from `initial` (K × D, row-major) as scikit-learn's `_kmeans_single_lloyd`.
+    /// Runs Lloyd's algorithm from `initial` (K × D, row-major) as scikit-learn's
+    /// `_kmeans_single_lloyd`, accelerated with Hamerly's bounds (2010).
+    ///
+    /// The first iteration assigns every row and sets, per row, an upper bound `u` on the
+    /// distance to its centre and a lower bound `l` on the distance to any other centre. When
+    /// centres move by `δ_j`, `u += δ_assigned` and `l −= max δ`; a row whose `u` is at most
+    /// `max(l, half the distance from its centre to the nearest other centre)` cannot change
+    /// cluster and is skipped, so late iterations touch few rows. Centre sums are kept up to
+    /// date by moving only the rows that change. The iterates are those of plain Lloyd (up to
+    /// ties within rounding); after an empty-cluster relocation, which breaks the sums' link
+    /// to the labels, the next iteration assigns every row again.
     /// - Parameters:
     ///   - maxIterations: The most iterations.
     ///   - tolerance: The absolute threshold on the squared centre shift.
@@ -271,33 +308,49 @@ final class KMeansSolver {
         var next = [Float](repeating: 0, count: k * d)
         var sums = [Double](repeating: 0, count: k * d)
         var counts = [Int](repeating: 0, count: k)
+        var moves = [Float](repeating: 0, count: k)
         var previousLabels = [Int32](repeating: -1, count: n)
         var converged = false
+        var fullPass = true
         var iterations = 0
         for iteration in 1...maxIterations {
             iterations = iteration
-            centers.withUnsafeBufferPointer { assign(centers: $0.baseAddress!, accumulating: true) }
-            mergeSlices(into: &sums, counts: &counts)
-            relocateEmptyClusters(sums: &sums, counts: &counts)
+            var changed = true
+            if !fullPass {
+                let changes = centers.withUnsafeBufferPointer { boundedAssign(centers: $0.baseAddress!) }
+                mergeSlices(into: &sums, counts: &counts, replacing: false)
+                changed = changes > 0
+                // Relocation needs every row's distance to its centre: take a full pass.
+                fullPass = counts.contains(0)
+            }
+            if fullPass {
+                centers.withUnsafeBufferPointer { assign(centers: $0.baseAddress!, accumulating: true) }
+                mergeSlices(into: &sums, counts: &counts, replacing: true)
+                changed = previousLabels.withUnsafeBufferPointer { old in
+                    memcmp(old.baseAddress!, labels, n * MemoryLayout<Int32>.stride) != 0
+                }
+            }
+            fullPass = relocateEmptyClusters(sums: &sums, counts: &counts)
             var shift = 0.0
             for j in 0..<k {
+                var move = 0.0
                 for c in 0..<d {
                     let old = centers[j * d + c]
                     let new = counts[j] > 0 ? Float(sums[j * d + c] / Double(counts[j])) : old
                     next[j * d + c] = new
-                    shift += Double(new - old) * Double(new - old)
+                    move += Double(new - old) * Double(new - old)
                 }
+                moves[j] = Float(move.squareRoot())
+                shift += move
             }
             swap(&centers, &next)
-            let unchanged = previousLabels.withUnsafeBufferPointer { old in
-                memcmp(old.baseAddress!, labels, n * MemoryLayout<Int32>.stride) == 0
-            }
-            if unchanged {
+            if !changed {
                 converged = true
                 break
             }
             if shift <= tolerance { break }
             previousLabels.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: labels, count: n) }
+            if !fullPass { loosenBounds(moves: moves) }
         }
         // Labels must belong to the final centres (the last update moved them).
         if !converged {
@@ -309,15 +362,156 @@ final class KMeansSolver {
             centers: centerTensor, labels: currentLabels(), inertia: inertia, iterations: iterations)
     }
 
+    /// Widens the bounds after the centres moved by `moves` (Euclidean distances).
+    private func loosenBounds(moves: [Float]) {
+        var largest = 0, largestMove: Float = 0, secondMove: Float = 0
+        for (j, m) in moves.enumerated() {
+            if m > largestMove {
+                secondMove = largestMove
+                largestMove = m
+                largest = j
+            } else if m > secondMove {
+                secondMove = m
+            }
+        }
+        moves.withUnsafeBufferPointer { moves in
+            forEachSlice(of: 0..<n) { rows, _ in
+                for i in rows {
+                    let a = Int(self.labels[i])
+                    self.upperBounds[i] += moves[a]
+                    self.lowerBounds[i] -= a == largest ? secondMove : largestMove
+                }
+            }
+        }
+    }
+
+    /// One assignment step with Hamerly's bounds: rows whose bounds prove their centre is
+    /// still the nearest are skipped; the others are checked exactly. Rows that change cluster
+    /// are moved between clusters in the slice sums and counts, which hold differences here.
+    /// - Returns: The number of rows that changed cluster.
+    private func boundedAssign(centers: UnsafePointer<Float>) -> Int {
+        for j in 0..<k {
+            centerDistances[j * k + j] = 0
+            for other in 0..<j {
+                let distance = KMeansSolver.squaredDistance(centers + j * d, centers + other * d, d).squareRoot()
+                centerDistances[j * k + other] = distance
+                centerDistances[other * k + j] = distance
+            }
+        }
+        for j in 0..<k {
+            var nearest = Float.infinity
+            for other in 0..<k where other != j { nearest = Swift.min(nearest, centerDistances[j * k + other]) }
+            halfSeparations[j] = nearest / 2
+        }
+        sliceSums.update(repeating: 0, count: sliceCount * k * d)
+        sliceCounts.update(repeating: 0, count: sliceCount * k)
+        var changes = [Int](repeating: 0, count: sliceCount)
+        changes.withUnsafeMutableBufferPointer { changes in
+            forEachSlice(of: 0..<n) { rows, s in
+                changes[s] = self.boundedAssignRows(rows, centers: centers, slice: s)
+            }
+        }
+        return changes.reduce(0, +)
+    }
+
+    private func boundedAssignRows(_ rows: Range<Int>, centers: UnsafePointer<Float>, slice: Int) -> Int {
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: k) { distances in
+            boundedAssignRows(rows, centers: centers, slice: slice, distances: distances.baseAddress!)
+        }
+    }
+
+    /// ``boundedAssignRows(_:centers:slice:)`` with a K-element scratch buffer for distances.
+    private func boundedAssignRows(
+        _ rows: Range<Int>, centers: UnsafePointer<Float>, slice: Int, distances: UnsafeMutablePointer<Float>
+    ) -> Int {
+        var changes = 0
+        for i in rows {
+            let a = Int(labels[i])
+            let bound = Swift.max(halfSeparations[a], lowerBounds[i])
+            if upperBounds[i] <= bound { continue }
+            let row = x + i * d
+            upperBounds[i] = KMeansSolver.squaredDistance(row, centers + a * d, d).squareRoot()
+            if upperBounds[i] <= bound { continue }
+            // Elkan's test: c_j cannot be nearer than the best so far when
+            // ‖c_best − c_j‖ ≥ 2·d(x, c_best). Distances of skipped centres are bounded below by
+            // the triangle inequality, d(x, c_j) ≥ ‖c_best − c_j‖ − d(x, c_best).
+            var best = a, bestDistance = upperBounds[i]
+            for j in 0..<k { distances[j] = -1 }  // −1: not computed
+            distances[a] = bestDistance
+            for j in 0..<k where j != a && bestDistance * 2 > centerDistances[best * k + j] {
+                let distance = KMeansSolver.squaredDistance(row, centers + j * d, d).squareRoot()
+                distances[j] = distance
+                if distance < bestDistance {
+                    bestDistance = distance
+                    best = j
+                }
+            }
+            var second = Float.infinity
+            for j in 0..<k where j != best {
+                let bound = distances[j] >= 0 ? distances[j] : centerDistances[best * k + j] - bestDistance
+                second = Swift.min(second, bound)
+            }
+            upperBounds[i] = bestDistance
+            lowerBounds[i] = Swift.max(0, second)
+            guard best != a else { continue }
+            labels[i] = Int32(best)
+            changes += 1
+            let counts = sliceCounts + slice * k
+            counts[a] -= 1
+            counts[best] += 1
+            let from = sliceSums + (slice * k + a) * d, to = sliceSums + (slice * k + best) * d
+            for c in 0..<d {
+                let v = Double(row[c])
+                from[c] -= v
+                to[c] += v
+            }
+        }
+        return changes
+    }
+
+    /// `‖a − b‖²` over `count` elements: sixteen at a time in four independent SIMD
+    /// accumulators (so the additions do not wait on each other), then four, then one.
+    static func squaredDistance(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ count: Int) -> Float {
+        @inline(__always) func difference(_ f: Int) -> SIMD4<Float> {
+            UnsafeRawPointer(a + f).loadUnaligned(as: SIMD4<Float>.self)
+                - UnsafeRawPointer(b + f).loadUnaligned(as: SIMD4<Float>.self)
+        }
+        var acc0 = SIMD4<Float>(), acc1 = SIMD4<Float>(), acc2 = SIMD4<Float>(), acc3 = SIMD4<Float>()
+        var f = 0
+        while f &+ 16 <= count {
+            let d0 = difference(f), d1 = difference(f &+ 4), d2 = difference(f &+ 8), d3 = difference(f &+ 12)
+            acc0 += d0 * d0
+            acc1 += d1 * d1
+            acc2 += d2 * d2
+            acc3 += d3 * d3
+            f &+= 16
+        }
+        while f &+ 4 <= count {
+            let d0 = difference(f)
+            acc0 += d0 * d0
+            f &+= 4
+        }
+        var total = ((acc0 + acc1) + (acc2 + acc3)).sum()
+        while f < count {
+            let diff = a[f] - b[f]
+            total += diff * diff
+            f += 1
+        }
+        return total
+    }
+
     /// The latest assignment as an array.
     func currentLabels() -> [Int] {
         (0..<n).map { Int(labels[$0]) }
     }
 
-    /// Adds the slice sums and counts in slice order.
-    private func mergeSlices(into sums: inout [Double], counts: inout [Int]) {
-        for i in 0..<(k * d) { sums[i] = 0 }
-        for j in 0..<k { counts[j] = 0 }
+    /// Adds the slice sums and counts in slice order, to zero (`replacing`) or to the current
+    /// values (when the slices hold differences).
+    private func mergeSlices(into sums: inout [Double], counts: inout [Int], replacing: Bool) {
+        if replacing {
+            for i in 0..<(k * d) { sums[i] = 0 }
+            for j in 0..<k { counts[j] = 0 }
+        }
         for s in 0..<sliceCount {
             let sliceSum = sliceSums + s * k * d, sliceCount = sliceCounts + s * k
             for i in 0..<(k * d) { sums[i] += sliceSum[i] }
@@ -329,9 +523,10 @@ final class KMeansSolver {
     /// the point's contribution out of its own cluster, as scikit-learn's
     /// `_relocate_empty_clusters_dense` (the point's label is left as it is until the next
     /// assignment).
-    private func relocateEmptyClusters(sums: inout [Double], counts: inout [Int]) {
+    /// - Returns: Whether any cluster was re-seeded.
+    private func relocateEmptyClusters(sums: inout [Double], counts: inout [Int]) -> Bool {
         let empty = (0..<k).filter { counts[$0] == 0 }
-        guard !empty.isEmpty else { return }
+        guard !empty.isEmpty else { return false }
         // The |empty| largest nearest-centre distances, farthest first (ties: lower index).
         var farthest: [Int] = []
         for i in 0..<n {
@@ -351,6 +546,7 @@ final class KMeansSolver {
             counts[from] -= 1
             counts[cluster] = 1
         }
+        return true
     }
 
     /// `Σ_i ‖x_i − c_{labels_i}‖²` computed from the differences (no cancellation), in `Double`.
@@ -442,19 +638,19 @@ final class KMeansSolver {
     }
 
     /// Squared distances from the rows `sources` of x to every row, written as
-    /// `sources.count` rows of N values into `out` (one GEMM).
+    /// `sources.count` rows of N values into `out`, computed from the differences and split
+    /// over the cores. (A GEMM would be `sources.count` columns wide, the shape for which
+    /// OpenBLAS repacks all of x on every call.)
     private func distances(toRows sources: [Int], into out: UnsafeMutablePointer<Float>) {
-        let m = sources.count
-        var gathered = [Float](repeating: 0, count: m * d)
-        for (t, i) in sources.enumerated() { copyRow(i, into: &gathered, at: t) }
-        gathered.withUnsafeBufferPointer { g in
-            BLAS.sgemm(
-                transposeA: false, transposeB: true, m: m, n: n, k: d, alpha: -2,
-                a: g.baseAddress!, lda: d, b: x, ldb: d, beta: 0, c: out, ldc: n)
-        }
-        for (t, i) in sources.enumerated() {
-            let row = out + t * n, sourceNorm = rowNorms[i]
-            for j in 0..<n { row[j] = Swift.max(0, row[j] + sourceNorm + rowNorms[j]) }
+        let n = self.n, d = self.d, x = self.x
+        sources.withUnsafeBufferPointer { sources in
+            forEachSlice(of: 0..<n) { rows, _ in
+                for j in rows {
+                    for (t, i) in sources.enumerated() {
+                        out[t * n + j] = KMeansSolver.squaredDistance(x + j * d, x + i * d, d)
+                    }
+                }
+            }
         }
     }
 }

@@ -10,6 +10,7 @@ let restarts = arguments.count > 3 ? Int(arguments[3]) ?? 20 : 20
 let seed = arguments.count > 4 ? UInt64(arguments[4]) ?? 0 : 0
 
 do {
+    let loadStart = Date()
     let pixels = try Data(contentsOf: URL(fileURLWithPath: imagesPath))
     let labelBytes = try Data(contentsOf: URL(fileURLWithPath: labelsPath))
     let n = labelBytes.count, d = 784
@@ -20,6 +21,7 @@ do {
     let floats = pixels.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
     let x = try Tensor(shape: [n, d], scalars: floats)
     let labels = labelBytes.map(Int.init)
+    print(String(format: "loaded in %.2f s; ", Date().timeIntervalSince(loadStart)), terminator: "")
     print("data \(x.shape), BLAS threads \(BLAS.threadCount), parallel threads \(Parallel.threadCount)")
 
     let kmeans = try KMeans(clusterCount: 10, initializationCount: restarts, seed: seed)
