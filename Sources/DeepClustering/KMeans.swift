@@ -12,10 +12,13 @@ import Foundation
 /// empty is re-seeded with the point farthest from its centre, and labels are recomputed after
 /// the last centre update, as scikit-learn does.
 ///
-/// Distances run through one GEMM per block of rows (`‖x‖² − 2x·cᵀ + ‖c‖²`; the argmin needs
-/// only `‖c‖² − 2x·cᵀ`), and the assignment and centre sums are split over the cores in a fixed
-/// number of slices, so the result is bit-for-bit the same for the same seed whatever the
-/// thread count. Memory beyond the data is `O(n + k·d)`.
+/// The first iteration of each restart assigns every row, with `‖x‖² − 2x·cᵀ + ‖c‖²` from a
+/// SIMD kernel (or BLAS GEMM when there are many clusters) split over the cores; later
+/// iterations keep Hamerly's distance bounds and recompute only rows whose cluster may have
+/// changed, which gives the same iterates as plain Lloyd (up to ties within rounding) at a
+/// fraction of the work. The work is split into a fixed number of slices that does not depend
+/// on the thread count, so a seed reproduces its result exactly. Memory beyond the data is
+/// `O(n·log k + k·d)`.
 ///
 /// ```swift
 /// let kmeans = try KMeans(clusterCount: 10, initializationCount: 20, seed: 1)
