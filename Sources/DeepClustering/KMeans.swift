@@ -14,11 +14,11 @@ import Foundation
 ///
 /// The first iteration of each restart assigns every row, with `‖x‖² − 2x·cᵀ + ‖c‖²` from a
 /// SIMD kernel (or BLAS GEMM when there are many clusters) split over the cores; later
-/// iterations keep Hamerly's distance bounds and recompute only rows whose cluster may have
-/// changed, which gives the same iterates as plain Lloyd (up to ties within rounding) at a
-/// fraction of the work. The work is split into a fixed number of slices that does not depend
-/// on the thread count, so a seed reproduces its result exactly. Memory beyond the data is
-/// `O(n·log k + k·d)`.
+/// iterations keep Elkan's distance bounds (2003) and measure only the distances that could
+/// change a row's cluster, which gives the same iterates as plain Lloyd (up to ties within
+/// rounding) at a fraction of the work. The work is split into a fixed number of slices that
+/// does not depend on the thread count, so a seed reproduces its result exactly. Memory beyond
+/// the data is `O(n·k + k·d)` (the bounds are dropped when `n·k` exceeds 16 M).
 ///
 /// ```swift
 /// let kmeans = try KMeans(clusterCount: 10, initializationCount: 20, seed: 1)

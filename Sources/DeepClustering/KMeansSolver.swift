@@ -17,8 +17,8 @@ import Foundation
 /// are reproducible everywhere.
 ///
 /// Only the first Lloyd iteration (and one after an empty-cluster relocation) assigns every
-/// row this way; the others use Hamerly's bounds with Elkan's centre-to-centre test and skip
-/// the rows whose cluster cannot have changed (see ``lloyd(from:maxIterations:tolerance:)``).
+/// row this way; the others use Elkan's bounds and measure only the distances that could change
+/// a row's cluster (see ``lloyd(from:maxIterations:tolerance:)``).
 /// k-means++ computes its candidate distances from the differences, split over the cores.
 final class KMeansSolver {
     /// The number of slices each block is split into (bounded so the per-slice sums stay small).
@@ -46,10 +46,13 @@ final class KMeansSolver {
     let sliceCounts: UnsafeMutablePointer<Int>
     /// ‖c_j‖² of the centres being assigned to (K).
     let centerNorms: UnsafeMutablePointer<Float>
-    /// Hamerly's bounds (N each): an upper bound on the distance (not squared) from each row to
-    /// its assigned centre and a lower bound on the distance to every other centre.
+    /// Elkan's bounds on distances (not squared): for each row an upper bound on the distance
+    /// to its assigned centre (N) and a lower bound on the distance to every centre (N × K).
     let upperBounds: UnsafeMutablePointer<Float>
     let lowerBounds: UnsafeMutablePointer<Float>
+    /// Whether the bounds are kept: only while N × K lower bounds take at most 64 MB;
+    /// otherwise every iteration assigns every row.
+    let usesBounds: Bool
     /// Half the distance from each centre to its nearest other centre (K).
     let halfSeparations: UnsafeMutablePointer<Float>
     /// Distances between centres (K × K), for pruning candidates of rows that fail the bounds.
@@ -73,8 +76,9 @@ final class KMeansSolver {
         sliceRunningSums = .allocate(capacity: sliceCount * k * d)
         sliceRunningSums.initialize(repeating: 0, count: sliceCount * k * d)
         centerNorms = .allocate(capacity: k)
+        usesBounds = n * k <= 1 << 24
         upperBounds = .allocate(capacity: n)
-        lowerBounds = .allocate(capacity: n)
+        lowerBounds = .allocate(capacity: usesBounds ? n * k : 1)
         halfSeparations = .allocate(capacity: k)
         centerDistances = .allocate(capacity: k * k)
         forEachSlice(of: 0..<n) { rows, _ in
@@ -191,21 +195,20 @@ final class KMeansSolver {
     private func record(row i: Int, products: UnsafePointer<Float>, slice: Int, accumulating: Bool) {
         var best = 0
         var bestValue = centerNorms[0] + products[0]
-        var secondValue = Float.infinity
         for j in 1..<k {
             let value = centerNorms[j] + products[j]
             if value < bestValue {
                 best = j
-                secondValue = bestValue
                 bestValue = value
-            } else if value < secondValue {
-                secondValue = value
             }
         }
         labels[i] = Int32(best)
         nearestDistances[i] = Swift.max(0, rowNorms[i] + bestValue)
-        upperBounds[i] = nearestDistances[i].squareRoot()
-        lowerBounds[i] = Swift.max(0, rowNorms[i] + secondValue).squareRoot()
+        if usesBounds {
+            upperBounds[i] = nearestDistances[i].squareRoot()
+            let lower = lowerBounds + i * k
+            for j in 0..<k { lower[j] = Swift.max(0, rowNorms[i] + centerNorms[j] + products[j]).squareRoot() }
+        }
         if accumulating {
             sliceCounts[slice * k + best] += 1
             let sum = sliceRunningSums + (slice * k + best) * d, row = x + i * d
@@ -290,13 +293,13 @@ final class KMeansSolver {
     // MARK: - Lloyd iterations
 
     /// Runs Lloyd's algorithm from `initial` (K × D, row-major) as scikit-learn's
-    /// `_kmeans_single_lloyd`, accelerated with Hamerly's bounds (2010).
+    /// `_kmeans_single_lloyd`, accelerated with Elkan's bounds (2003).
     ///
     /// The first iteration assigns every row and sets, per row, an upper bound `u` on the
-    /// distance to its centre and a lower bound `l` on the distance to any other centre. When
-    /// centres move by `δ_j`, `u += δ_assigned` and `l −= max δ`; a row whose `u` is at most
-    /// `max(l, half the distance from its centre to the nearest other centre)` cannot change
-    /// cluster and is skipped, so late iterations touch few rows. Centre sums are kept up to
+    /// distance to its centre and lower bounds `l_j` on the distance to every centre. When
+    /// centres move by `δ_j`, `u += δ_assigned` and `l_j −= δ_j`; a centre `j` with
+    /// `u ≤ max(l_j, ½‖c_assigned − c_j‖)` cannot be nearer and is not measured, so late
+    /// iterations compute few distances. Centre sums are kept up to
     /// date by moving only the rows that change. The iterates are those of plain Lloyd (up to
     /// ties within rounding); after an empty-cluster relocation, which breaks the sums' link
     /// to the labels, the next iteration assigns every row again.
@@ -330,7 +333,7 @@ final class KMeansSolver {
                     memcmp(old.baseAddress!, labels, n * MemoryLayout<Int32>.stride) != 0
                 }
             }
-            fullPass = relocateEmptyClusters(sums: &sums, counts: &counts)
+            fullPass = relocateEmptyClusters(sums: &sums, counts: &counts) || !usesBounds
             var shift = 0.0
             for j in 0..<k {
                 var move = 0.0
@@ -362,31 +365,23 @@ final class KMeansSolver {
             centers: centerTensor, labels: currentLabels(), inertia: inertia, iterations: iterations)
     }
 
-    /// Widens the bounds after the centres moved by `moves` (Euclidean distances).
+    /// Widens the bounds after the centres moved by `moves` (Euclidean distances): by the
+    /// triangle inequality the distance to centre j changes by at most `moves[j]`.
     private func loosenBounds(moves: [Float]) {
-        var largest = 0, largestMove: Float = 0, secondMove: Float = 0
-        for (j, m) in moves.enumerated() {
-            if m > largestMove {
-                secondMove = largestMove
-                largestMove = m
-                largest = j
-            } else if m > secondMove {
-                secondMove = m
-            }
-        }
         moves.withUnsafeBufferPointer { moves in
             forEachSlice(of: 0..<n) { rows, _ in
+                let k = self.k
                 for i in rows {
-                    let a = Int(self.labels[i])
-                    self.upperBounds[i] += moves[a]
-                    self.lowerBounds[i] -= a == largest ? secondMove : largestMove
+                    self.upperBounds[i] += moves[Int(self.labels[i])]
+                    let lower = self.lowerBounds + i * k
+                    for j in 0..<k { lower[j] = Swift.max(0, lower[j] - moves[j]) }
                 }
             }
         }
     }
 
-    /// One assignment step with Hamerly's bounds: rows whose bounds prove their centre is
-    /// still the nearest are skipped; the others are checked exactly. Rows that change cluster
+    /// One assignment step with Elkan's bounds: rows whose bounds prove their centre is still
+    /// the nearest are skipped; for the others only the centres not ruled out are measured. Rows that change cluster
     /// are moved between clusters in the slice sums and counts, which hold differences here.
     /// - Returns: The number of rows that changed cluster.
     private func boundedAssign(centers: UnsafePointer<Float>) -> Int {
@@ -414,45 +409,35 @@ final class KMeansSolver {
         return changes.reduce(0, +)
     }
 
+    /// Elkan's step for a range of rows (Elkan 2003, steps 2–3): a row is skipped when its
+    /// upper bound is within half the distance from its centre to the nearest other centre;
+    /// otherwise only centres `j` with `u > max(l_j, ½‖c_best − c_j‖)` are measured, the upper
+    /// bound being made exact first.
     private func boundedAssignRows(_ rows: Range<Int>, centers: UnsafePointer<Float>, slice: Int) -> Int {
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: k) { distances in
-            boundedAssignRows(rows, centers: centers, slice: slice, distances: distances.baseAddress!)
-        }
-    }
-
-    /// ``boundedAssignRows(_:centers:slice:)`` with a K-element scratch buffer for distances.
-    private func boundedAssignRows(
-        _ rows: Range<Int>, centers: UnsafePointer<Float>, slice: Int, distances: UnsafeMutablePointer<Float>
-    ) -> Int {
         var changes = 0
         for i in rows {
             let a = Int(labels[i])
-            let bound = Swift.max(halfSeparations[a], lowerBounds[i])
-            if upperBounds[i] <= bound { continue }
-            let row = x + i * d
-            upperBounds[i] = KMeansSolver.squaredDistance(row, centers + a * d, d).squareRoot()
-            if upperBounds[i] <= bound { continue }
-            // Elkan's test: c_j cannot be nearer than the best so far when
-            // ‖c_best − c_j‖ ≥ 2·d(x, c_best). Distances of skipped centres are bounded below by
-            // the triangle inequality, d(x, c_j) ≥ ‖c_best − c_j‖ − d(x, c_best).
-            var best = a, bestDistance = upperBounds[i]
-            for j in 0..<k { distances[j] = -1 }  // −1: not computed
-            distances[a] = bestDistance
-            for j in 0..<k where j != a && bestDistance * 2 > centerDistances[best * k + j] {
+            var upper = upperBounds[i]
+            if upper <= halfSeparations[a] { continue }
+            let row = x + i * d, lower = lowerBounds + i * k
+            var best = a, exact = false
+            for j in 0..<k where j != best {
+                let bound = Swift.max(lower[j], centerDistances[best * k + j] / 2)
+                if upper <= bound { continue }
+                if !exact {
+                    upper = KMeansSolver.squaredDistance(row, centers + best * d, d).squareRoot()
+                    lower[best] = upper
+                    exact = true
+                    if upper <= bound { continue }
+                }
                 let distance = KMeansSolver.squaredDistance(row, centers + j * d, d).squareRoot()
-                distances[j] = distance
-                if distance < bestDistance {
-                    bestDistance = distance
+                lower[j] = distance
+                if distance < upper {
+                    upper = distance
                     best = j
                 }
             }
-            var second = Float.infinity
-            for j in 0..<k where j != best {
-                let bound = distances[j] >= 0 ? distances[j] : centerDistances[best * k + j] - bestDistance
-                second = Swift.min(second, bound)
-            }
-            upperBounds[i] = bestDistance
-            lowerBounds[i] = Swift.max(0, second)
+            upperBounds[i] = upper
             guard best != a else { continue }
             labels[i] = Int32(best)
             changes += 1
