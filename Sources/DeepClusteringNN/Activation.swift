@@ -64,7 +64,9 @@ extension Activation {
         _ y: UnsafeMutablePointer<Float>, rows: Int, columns: Int, bias: UnsafePointer<Float>?
     ) {
         switch self {
-        case .identity: Activation.rowwise(y, rows, columns, bias) { $0 }
+        case .identity:
+            guard bias != nil else { return }
+            Activation.rowwise(y, rows, columns, bias) { $0 }
         case .relu: Activation.rowwise(y, rows, columns, bias) { $0 > 0 ? $0 : 0 }
         case .sigmoid: Activation.rowwise(y, rows, columns, bias) { 1 / (1 + Foundation.exp(-$0)) }
         case .tanh: Activation.rowwise(y, rows, columns, bias) { Foundation.tanh($0) }
@@ -78,11 +80,11 @@ extension Activation {
     ) {
         if let bias {
             for r in 0..<rows {
-                let row = y + r * columns
+                let row = y + r &* columns
                 for c in 0..<columns { row[c] = f(row[c] + bias[c]) }
             }
         } else {
-            for i in 0..<rows * columns { y[i] = f(y[i]) }
+            for i in 0..<rows &* columns { y[i] = f(y[i]) }
         }
     }
 
@@ -91,10 +93,15 @@ extension Activation {
     func apply(_ source: UnsafePointer<Float>, into x: UnsafeMutablePointer<Float>, count: Int) {
         switch self {
         case .identity: x.update(from: source, count: count)
-        case .relu: for i in 0..<count { let z = source[i]; x[i] = z > 0 ? z : 0 }
-        case .sigmoid: for i in 0..<count { x[i] = 1 / (1 + Foundation.exp(-source[i])) }
-        case .tanh: for i in 0..<count { x[i] = Foundation.tanh(source[i]) }
+        case .relu: Activation.map(source, x, count) { $0 > 0 ? $0 : 0 }
+        case .sigmoid: Activation.map(source, x, count) { 1 / (1 + Foundation.exp(-$0)) }
+        case .tanh: Activation.map(source, x, count) { Foundation.tanh($0) }
         }
+    }
+
+    @inline(__always)
+    static func map(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ count: Int, _ f: (Float) -> Float) {
+        for i in 0..<count { y[i] = f(x[i]) }
     }
 
     /// `dz[r, c] ← dy[r, c] · f′(y[r, c])` and, when given, `biasGradient[c] += dz[r, c]`
@@ -120,15 +127,16 @@ extension Activation {
     ) {
         if let bg = biasGradient {
             for r in 0..<rows {
-                let o = r * columns
+                let o = r &* columns
+                let dyRow = dy + o, yRow = y + o, dzRow = dz + o
                 for c in 0..<columns {
-                    let g = f(dy[o + c], y[o + c])
-                    dz[o + c] = g
+                    let g = f(dyRow[c], yRow[c])
+                    dzRow[c] = g
                     bg[c] += g
                 }
             }
         } else {
-            for i in 0..<rows * columns { dz[i] = f(dy[i], y[i]) }
+            for i in 0..<rows &* columns { dz[i] = f(dy[i], y[i]) }
         }
     }
 }
@@ -139,7 +147,7 @@ func accumulateColumnSums(
     _ m: UnsafePointer<Float>, rows: Int, columns: Int, into sums: UnsafeMutablePointer<Float>
 ) {
     for r in 0..<rows {
-        let row = m + r * columns
+        let row = m + r &* columns
         for c in 0..<columns { sums[c] += row[c] }
     }
 }

@@ -39,10 +39,20 @@ public final class Adadelta: Optimizer {
     /// Applies one update to every parameter.
     /// - Throws: ``OptimizerError`` for an invalid learning rate or a gradient of the wrong shape.
     public func step(_ parameters: [Parameter]) throws {
+        try update(parameters, zeroing: false)
+    }
+
+    /// Applies one update and zeroes every gradient in the same pass.
+    /// - Throws: ``OptimizerError`` for an invalid learning rate or a gradient of the wrong shape.
+    public func stepZeroingGradients(_ parameters: [Parameter]) throws {
+        try update(parameters, zeroing: true)
+    }
+
+    private func update(_ parameters: [Parameter], zeroing: Bool) throws {
         try validate(learningRate, "learningRate", of: "Adadelta", expected: "finite and ≥ 0") { $0 >= 0 }
         let lr = learningRate, rho = self.rho, eps = epsilon
         for parameter in parameters {
-            try updateElementwise(parameter, slots: accumulators.slots(for: parameter)) { p, g, s, range in
+            try updateElementwise(parameter, slots: accumulators.slots(for: parameter), zeroing: zeroing) { p, g, s, range in
                 let a = s[0], d = s[1]
                 for i in range {
                     let gi = g[i]

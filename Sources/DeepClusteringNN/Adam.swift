@@ -49,13 +49,23 @@ public final class Adam: Optimizer {
     /// Applies one update to every parameter and increments ``iterations``.
     /// - Throws: ``OptimizerError`` for an invalid learning rate or a gradient of the wrong shape.
     public func step(_ parameters: [Parameter]) throws {
+        try update(parameters, zeroing: false)
+    }
+
+    /// Applies one update and zeroes every gradient in the same pass.
+    /// - Throws: ``OptimizerError`` for an invalid learning rate or a gradient of the wrong shape.
+    public func stepZeroingGradients(_ parameters: [Parameter]) throws {
+        try update(parameters, zeroing: true)
+    }
+
+    private func update(_ parameters: [Parameter], zeroing: Bool) throws {
         try validate(learningRate, "learningRate", of: "Adam", expected: "finite and ≥ 0") { $0 >= 0 }
         iterations += 1
         let t = Double(iterations)
         let lrT = Float(Double(learningRate) * (1 - pow(Double(beta2), t)).squareRoot() / (1 - pow(Double(beta1), t)))
         let b1 = beta1, b2 = beta2, eps = epsilon
         for parameter in parameters {
-            try updateElementwise(parameter, slots: moments.slots(for: parameter)) { p, g, s, range in
+            try updateElementwise(parameter, slots: moments.slots(for: parameter), zeroing: zeroing) { p, g, s, range in
                 let m = s[0], v = s[1]
                 for i in range {
                     let gi = g[i]

@@ -4,9 +4,10 @@ extension Layer {
     /// Trains the layer to map `inputs` to `targets` (or to reconstruct `inputs`) under mean
     /// squared error, with mini-batches shuffled from a seeded generator.
     ///
-    /// Each step: gather the batch rows into reused tensors, zero the gradients, forward, MSE
-    /// into a reused gradient buffer, check the loss is finite, backward (skipping the first
-    /// layer's input gradient), optimizer step. In steady state nothing large is allocated.
+    /// Each step: gather the batch rows into reused tensors, forward, MSE into a reused gradient
+    /// buffer, check the loss is finite, backward (skipping the first layer's input gradient),
+    /// then the optimizer step, which also zeroes the gradients for the next batch
+    /// (``Optimizer/stepZeroingGradients(_:)``). In steady state nothing large is allocated.
     /// - Parameters:
     ///   - inputs: `[N, …]`, one sample per row.
     ///   - targets: `[N, …]` matching the layer's output, or `nil` (the default) to reconstruct
@@ -47,6 +48,7 @@ extension Layer {
         var sampler = try MiniBatchSampler(sampleCount: n, batchSize: batchSize, seed: shuffleSeed)
         let parameters = self.parameters
         var batch = Tensor(zeros: [0]), batchTargets = Tensor(zeros: [0]), lossGradient = Tensor(zeros: [0])
+        for p in parameters { p.zeroGradient() }
         var history: [Float] = []
         history.reserveCapacity(epochs)
         for epoch in stride(from: 1, through: epochs, by: 1) {
@@ -56,7 +58,6 @@ extension Layer {
                 let indices = sampler.indices(ofBatch: b)
                 try inputs.gatherRows(at: indices, into: &batch)
                 if let targets { try targets.gatherRows(at: indices, into: &batchTargets) }
-                for p in parameters { p.zeroGradient() }
                 let loss: Float
                 do {
                     let prediction = try forward(batch)
@@ -64,7 +65,7 @@ extension Layer {
                 }
                 try checkFinite(loss, epoch: epoch, batch: b + 1)
                 _ = try backward(lossGradient, computingInputGradient: false)
-                try optimizer.step(parameters)
+                try optimizer.stepZeroingGradients(parameters)
                 epochSum += Double(loss) * Double(indices.count)
                 progress?(.batchEnded(epoch: epoch, batch: b + 1, batchCount: sampler.batchCount, loss: loss))
             }

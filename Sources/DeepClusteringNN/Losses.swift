@@ -48,17 +48,22 @@ public func meanSquaredError(
     withPointer(predicted) { p in
         withPointer(target) { t in
             withMutablePointer(&gradient) { g in
-                // Blocks of 256 summed in Float, blocks summed in Double: vectorisable and accurate.
+                // The gradient loop vectorises; the sum uses four accumulators per block of 256
+                // (Float), blocks summed in Double: fast and accurate.
+                for j in 0..<n { g[j] = scale * (p[j] - t[j]) }
                 var i = 0
                 while i < n {
-                    let end = min(i + 256, n)
-                    var block: Float = 0
-                    for j in i..<end {
-                        let d = p[j] - t[j]
-                        block += d * d
-                        g[j] = scale * d
+                    let end = min(i &+ 256, n)
+                    var s0: Float = 0, s1: Float = 0, s2: Float = 0, s3: Float = 0
+                    var j = i
+                    while j &+ 4 <= end {
+                        let d0 = p[j] - t[j], d1 = p[j &+ 1] - t[j &+ 1]
+                        let d2 = p[j &+ 2] - t[j &+ 2], d3 = p[j &+ 3] - t[j &+ 3]
+                        s0 += d0 * d0; s1 += d1 * d1; s2 += d2 * d2; s3 += d3 * d3
+                        j &+= 4
                     }
-                    sum += Double(block)
+                    while j < end { let d = p[j] - t[j]; s0 += d * d; j &+= 1 }
+                    sum += Double((s0 + s1) + (s2 + s3))
                     i = end
                 }
             }

@@ -16,6 +16,22 @@ public protocol Optimizer: AnyObject {
     /// - Throws: ``OptimizerError`` when a gradient's shape differs from its value's, or the
     ///   learning rate was set to an invalid value.
     func step(_ parameters: [Parameter]) throws
+
+    /// Applies one update like ``step(_:)`` and then sets every gradient to zero, ready for the
+    /// next backward pass. The library's optimizers fuse the zeroing into the update loop (one
+    /// pass over memory instead of two); the default calls ``step(_:)`` and then
+    /// ``Parameter/zeroGradient()``.
+    /// - Parameter parameters: The parameters to update.
+    /// - Throws: As ``step(_:)``.
+    func stepZeroingGradients(_ parameters: [Parameter]) throws
+}
+
+extension Optimizer {
+    /// Calls ``step(_:)`` and then zeroes every gradient.
+    public func stepZeroingGradients(_ parameters: [Parameter]) throws {
+        try step(parameters)
+        for p in parameters { p.zeroGradient() }
+    }
 }
 
 /// Errors raised by optimizers.
@@ -77,11 +93,12 @@ struct SlotTable {
     }
 }
 
-/// Checks the gradient's shape, then calls `body` with the value, gradient and slot pointers and
-/// the element count, in parallel chunks for large parameters (the update is elementwise, so
-/// chunks are independent and the result does not depend on the split).
+/// Checks the gradient's shape, then calls `body` with the value, gradient and slot pointers on
+/// consecutive blocks of 4,096 elements (16 KB, so they are still in L1 cache when the gradient
+/// block is zeroed right after, if `zeroing`), in parallel chunks for large parameters (the update
+/// is elementwise, so chunks are independent and the result does not depend on the split).
 func updateElementwise(
-    _ parameter: Parameter, slots: ParameterSlots?,
+    _ parameter: Parameter, slots: ParameterSlots?, zeroing: Bool,
     _ body: (UnsafeMutablePointer<Float>, UnsafePointer<Float>, [UnsafeMutablePointer<Float>], Range<Int>) -> Void
 ) throws {
     guard parameter.gradient.shape == parameter.value.shape else {
@@ -95,11 +112,16 @@ func updateElementwise(
             slotPointers.append(withMutablePointer(&slots.slots[k]) { $0 })
         }
     }
-    let gradient = parameter.gradient
-    withPointer(gradient) { g in
+    withMutablePointer(&parameter.gradient) { g in
         withMutablePointer(&parameter.value) { p in
             Parallel.forEachChunk(count: n, minimumPerThread: 1 << 17) { range in
-                body(p, g, slotPointers, range)
+                var start = range.lowerBound
+                while start < range.upperBound {
+                    let end = min(start + 4096, range.upperBound)
+                    body(p, g, slotPointers, start..<end)
+                    if zeroing { (g + start).update(repeating: 0, count: end - start) }
+                    start = end
+                }
             }
         }
     }

@@ -38,16 +38,26 @@ public final class SGD: Optimizer {
     /// Applies one update to every parameter.
     /// - Throws: ``OptimizerError`` for an invalid learning rate or a gradient of the wrong shape.
     public func step(_ parameters: [Parameter]) throws {
+        try update(parameters, zeroing: false)
+    }
+
+    /// Applies one update and zeroes every gradient in the same pass.
+    /// - Throws: ``OptimizerError`` for an invalid learning rate or a gradient of the wrong shape.
+    public func stepZeroingGradients(_ parameters: [Parameter]) throws {
+        try update(parameters, zeroing: true)
+    }
+
+    private func update(_ parameters: [Parameter], zeroing: Bool) throws {
         try validate(learningRate, "learningRate", of: "SGD", expected: "finite and ≥ 0") { $0 >= 0 }
         let lr = learningRate, mu = momentum, nesterov = self.nesterov
         for parameter in parameters {
             if mu == 0 {
-                try updateElementwise(parameter, slots: nil) { p, g, _, range in
+                try updateElementwise(parameter, slots: nil, zeroing: zeroing) { p, g, _, range in
                     for i in range { p[i] -= lr * g[i] }
                 }
                 continue
             }
-            try updateElementwise(parameter, slots: velocities.slots(for: parameter)) { p, g, s, range in
+            try updateElementwise(parameter, slots: velocities.slots(for: parameter), zeroing: zeroing) { p, g, s, range in
                 let v = s[0]
                 if nesterov {
                     for i in range {

@@ -1,0 +1,174 @@
+// throughput: one training epoch of the seed's dense autoencoder against the bare sgemm floor.
+//
+//   swift run -c release --package-path Benchmarks throughput [--data-dir DIR]
+//
+// 1. Trains one epoch of Autoencoder.dense([784, 500, 500, 2000, 10]) on 70,000 × 784 samples
+//    (batch 256, SGD lr 1, momentum 0.9) through the library's `pretrain`.
+// 2. Runs exactly the same sequence of sgemm calls (shapes, transposes, β, per batch including the
+//    last partial one) on raw buffers, with nothing else, in the same process.
+// 3. Prints `dense epoch_s=… sgemm_s=… ratio=… gflops=…` (ratio = epoch / sgemm; gflops = the
+//    epoch's GEMM flops / epoch_s), then `matmul …` lines comparing Tensor.matmul(into:) with
+//    raw BLAS.sgemm at the seed's shapes (best of many repetitions).
+//
+// The machine may be shared: the ratio (both halves measured back to back in one process) is the
+// number to compare, not absolute times.
+
+import DeepClustering
+import Foundation
+
+// MARK: - Arguments and data
+
+/// Reads MNIST (70,000 × 784 in [0, 1]) from `dir`.
+/// HOOK: the IDX reader lives in DeepClusteringData and is being written in parallel; wire it here.
+func loadMNIST(_ dir: String) throws -> Tensor {
+    throw BenchmarkError.notYetSupported("--data-dir \(dir): reading MNIST is not yet supported (loadMNIST hook)")
+}
+
+enum BenchmarkError: Error, CustomStringConvertible {
+    case notYetSupported(String)
+    case usage(String)
+    var description: String {
+        switch self {
+        case let .notYetSupported(m): return m
+        case let .usage(m): return m
+        }
+    }
+}
+
+func parseDataDirectory() throws -> String? {
+    let args = Array(CommandLine.arguments.dropFirst())
+    guard !args.isEmpty else { return nil }
+    guard args.count == 2, args[0] == "--data-dir" else {
+        throw BenchmarkError.usage("usage: throughput [--data-dir DIR]")
+    }
+    return args[1]
+}
+
+func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) * 1e-9 }
+
+func loadAverage() -> String {
+    (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?
+        .split(separator: " ").prefix(3).joined(separator: " ") ?? "?"
+}
+
+// MARK: - The GEMM sequence of one epoch
+
+/// Floating-point operations of one sgemm `m×k · k×n`.
+func gemmFlops(_ m: Int, _ n: Int, _ k: Int) -> Double { 2 * Double(m) * Double(n) * Double(k) }
+
+/// Runs, on raw buffers and with nothing else in between, exactly the GEMMs `Dense` issues for
+/// one epoch: per batch of `b` rows, forward `Y_l ← X_l·W_l` for every layer in order, then
+/// backward in reverse `dW_l += X_lᵀ·G_l` (β = 1) and `G_{l−1} ← G_l·W_lᵀ` (not for the first
+/// layer). Every layer has its own weight, gradient, activation and activation-gradient buffers,
+/// with the same sizes and data flow as the model, so cache behaviour matches too.
+/// - Returns: The seconds taken and the flops performed.
+func timeSGEMM(batches: [Int], layers: [(Int, Int)]) -> (seconds: Double, flops: Double, calls: Int) {
+    let maxBatch = batches.max() ?? 0
+    var rng = SeededGenerator(seed: 99)
+    func buffer(_ count: Int) -> UnsafeMutablePointer<Float> {
+        let p = UnsafeMutablePointer<Float>.allocate(capacity: count)
+        for i in 0..<count { p[i] = (rng.nextUnitFloat() - 0.5) * 0.01 }
+        return p
+    }
+    let input = buffer(maxBatch * layers[0].0)
+    let w = layers.map { buffer($0.0 * $0.1) }, dw = layers.map { buffer($0.0 * $0.1) }
+    let y = layers.map { buffer(maxBatch * $0.1) }, g = layers.map { buffer(maxBatch * $0.1) }
+    defer { ([input] + w + dw + y + g).forEach { $0.deallocate() } }
+    var flops = 0.0, calls = 0
+    let start = now()
+    for b in batches {
+        for (l, (i, o)) in layers.enumerated() {
+            BLAS.sgemm(transposeA: false, transposeB: false, m: b, n: o, k: i,
+                       a: l == 0 ? input : y[l - 1], lda: i, b: w[l], ldb: o, beta: 0, c: y[l], ldc: o)
+            flops += gemmFlops(b, o, i); calls += 1
+        }
+        for (l, (i, o)) in layers.enumerated().reversed() {
+            BLAS.sgemm(transposeA: true, transposeB: false, m: i, n: o, k: b,
+                       a: l == 0 ? input : y[l - 1], lda: i, b: g[l], ldb: o, beta: 1, c: dw[l], ldc: o)
+            flops += gemmFlops(i, o, b); calls += 1
+            if l > 0 {
+                BLAS.sgemm(transposeA: false, transposeB: true, m: b, n: i, k: o,
+                           a: g[l], lda: o, b: w[l], ldb: o, beta: 0, c: g[l - 1], ldc: i)
+                flops += gemmFlops(b, i, o); calls += 1
+            }
+        }
+    }
+    return (now() - start, flops, calls)
+}
+
+// MARK: - Matmul: Tensor.matmul(into:) against raw sgemm
+
+func compareMatmul(m: Int, k: Int, n: Int, transposeA: Bool, repetitions: Int) throws {
+    var rng = SeededGenerator(seed: 5)
+    let a = Tensor(randomUniform: transposeA ? [k, m] : [m, k], using: &rng)
+    let b = Tensor(randomUniform: [k, n], using: &rng)
+    var c = Tensor(zeros: [m, n])
+    let flops = 2 * Double(m) * Double(n) * Double(k)
+    var bestTensor = Double.infinity, bestRaw = Double.infinity
+    let raw = UnsafeMutablePointer<Float>.allocate(capacity: m * n)
+    defer { raw.deallocate() }
+    for _ in 0..<repetitions {
+        var t = now()
+        try Tensor.matmul(a, transposeA: transposeA, b, into: &c)
+        bestTensor = min(bestTensor, now() - t)
+        t = now()
+        a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                BLAS.sgemm(transposeA: transposeA, transposeB: false, m: m, n: n, k: k,
+                           a: pa.baseAddress!, lda: transposeA ? m : k, b: pb.baseAddress!, ldb: n,
+                           beta: 0, c: raw, ldc: n)
+            }
+        }
+        bestRaw = min(bestRaw, now() - t)
+    }
+    let label = transposeA ? " (Aᵀ stored)" : ""
+    print(String(format: "matmul shape=%dx%dx%d%@ tensor_gflops=%.1f sgemm_gflops=%.1f ratio=%.3f",
+                 m, k, n, label, flops / bestTensor * 1e-9, flops / bestRaw * 1e-9, bestTensor / bestRaw))
+}
+
+// MARK: - Main
+
+do {
+    let dims = [784, 500, 500, 2000, 10]
+    let batchSize = 256
+    let x: Tensor
+    if let dir = try parseDataDirectory() {
+        x = try loadMNIST(dir)
+    } else {
+        var rng = SeededGenerator(seed: 1)
+        x = Tensor(randomUniform: [70_000, 784], using: &rng)
+    }
+    let n = x.shape[0]
+    print("OpenBLAS: \(BLAS.configuration), threads=\(BLAS.threadCount); load average before: \(loadAverage())")
+
+    var rng = SeededGenerator(seed: 42)
+    let ae = try Autoencoder.dense(dims, using: &rng)
+    let optimizer = try SGD(learningRate: 1, momentum: 0.9)
+
+    // Warm up OpenBLAS's threads and the layers' workspaces on a few batches (not timed).
+    try ae.fit(x.rows(in: 0..<(4 * batchSize)), epochs: 1, batchSize: batchSize, optimizer: optimizer)
+
+    let start = now()
+    let history = try ae.pretrain(on: x, epochs: 1, batchSize: batchSize, optimizer: optimizer, shuffleSeed: 7)
+    let epochSeconds = now() - start
+
+    // The same GEMMs, in the same order, on raw buffers.
+    var layers: [(Int, Int)] = []
+    for i in 0..<dims.count - 1 { layers.append((dims[i], dims[i + 1])) }
+    for i in (1..<dims.count).reversed() { layers.append((dims[i], dims[i - 1])) }
+    let batches = stride(from: 0, to: n, by: batchSize).map { min(batchSize, n - $0) }
+    _ = timeSGEMM(batches: Array(repeating: batchSize, count: 4), layers: layers)  // warm-up
+    let (sgemmSeconds, flops, calls) = timeSGEMM(batches: batches, layers: layers)
+
+    print(String(format: "dense epoch_s=%.3f sgemm_s=%.3f ratio=%.3f gflops=%.1f",
+                 epochSeconds, sgemmSeconds, epochSeconds / sgemmSeconds, flops / epochSeconds * 1e-9))
+    print(String(format: "  (epoch loss %.5f, %.3f TFLOP of GEMM, %d GEMM calls; load average after: %@)",
+                 history.first ?? .nan, flops * 1e-12, calls, loadAverage()))
+
+    try compareMatmul(m: 256, k: 784, n: 500, transposeA: false, repetitions: 50)
+    try compareMatmul(m: 256, k: 500, n: 2000, transposeA: false, repetitions: 30)
+    try compareMatmul(m: 784, k: 256, n: 500, transposeA: true, repetitions: 50)
+} catch {
+    FileHandle.standardError.write(Data("throughput: \(error)\n".utf8))
+    exit(1)
+}
