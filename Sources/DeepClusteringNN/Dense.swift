@@ -86,6 +86,9 @@ public final class Dense: Layer {
     }
 
     /// Computes `f(x·W + b)` without caching the input.
+    ///
+    /// It reuses the output workspace, so it ends any pending backward pass (a later
+    /// ``backward(_:computingInputGradient:)`` throws rather than use overwritten activations).
     /// - Parameter input: `[B, inputSize]`.
     /// - Returns: `[B, outputSize]`.
     /// - Throws: ``LayerError/invalidInputShape(layer:expected:found:)`` for a wrong shape.

@@ -5,7 +5,9 @@
 // 1. Trains one epoch of Autoencoder.dense([784, 500, 500, 2000, 10]) on 70,000 × 784 samples
 //    (batch 256, SGD lr 1, momentum 0.9) through the library's `pretrain`.
 // 2. Runs exactly the same sequence of sgemm calls (shapes, transposes, β, per batch including the
-//    last partial one) on raw buffers, with nothing else, in the same process.
+//    last partial one) on raw buffers, with nothing else, in the same process: interleaved with the
+//    epoch, eight batches at a time (from the progress hook, whose time is excluded from the
+//    epoch), so that changing load from other processes affects both halves alike.
 // 3. Prints `dense epoch_s=… sgemm_s=… ratio=… gflops=…` (ratio = epoch / sgemm; gflops = the
 //    epoch's GEMM flops / epoch_s), then `matmul …` lines comparing Tensor.matmul(into:) with
 //    raw BLAS.sgemm at the seed's shapes (best of many repetitions).
@@ -56,27 +58,38 @@ func loadAverage() -> String {
 /// Floating-point operations of one sgemm `m×k · k×n`.
 func gemmFlops(_ m: Int, _ n: Int, _ k: Int) -> Double { 2 * Double(m) * Double(n) * Double(k) }
 
-/// Runs, on raw buffers and with nothing else in between, exactly the GEMMs `Dense` issues for
-/// one epoch: per batch of `b` rows, forward `Y_l ← X_l·W_l` for every layer in order, then
-/// backward in reverse `dW_l += X_lᵀ·G_l` (β = 1) and `G_{l−1} ← G_l·W_lᵀ` (not for the first
-/// layer). Every layer has its own weight, gradient, activation and activation-gradient buffers,
-/// with the same sizes and data flow as the model, so cache behaviour matches too.
-/// - Returns: The seconds taken and the flops performed.
-func timeSGEMM(batches: [Int], layers: [(Int, Int)]) -> (seconds: Double, flops: Double, calls: Int) {
-    let maxBatch = batches.max() ?? 0
-    var rng = SeededGenerator(seed: 99)
-    func buffer(_ count: Int) -> UnsafeMutablePointer<Float> {
-        let p = UnsafeMutablePointer<Float>.allocate(capacity: count)
-        for i in 0..<count { p[i] = (rng.nextUnitFloat() - 0.5) * 0.01 }
-        return p
+/// The sgemm floor: exactly the GEMMs `Dense` issues, on raw buffers, with nothing in between.
+///
+/// Per batch of `b` rows: forward `Y_l ← X_l·W_l` for every layer in order, then backward in
+/// reverse `dW_l += X_lᵀ·G_l` (β = 1) and `G_{l−1} ← G_l·W_lᵀ` (not for the first layer). Every
+/// layer has its own weight, gradient, activation and activation-gradient buffers, with the same
+/// sizes and data flow as the model, so cache behaviour matches too.
+final class SGEMMFloor {
+    let layers: [(Int, Int)]
+    private let input: UnsafeMutablePointer<Float>
+    private let w, dw, y, g: [UnsafeMutablePointer<Float>]
+    private(set) var seconds = 0.0, flops = 0.0, calls = 0
+
+    init(layers: [(Int, Int)], maxBatch: Int) {
+        self.layers = layers
+        var rng = SeededGenerator(seed: 99)
+        func buffer(_ count: Int) -> UnsafeMutablePointer<Float> {
+            let p = UnsafeMutablePointer<Float>.allocate(capacity: count)
+            for i in 0..<count { p[i] = (rng.nextUnitFloat() - 0.5) * 0.01 }
+            return p
+        }
+        input = buffer(maxBatch * layers[0].0)
+        w = layers.map { buffer($0.0 * $0.1) }
+        dw = layers.map { buffer($0.0 * $0.1) }
+        y = layers.map { buffer(maxBatch * $0.1) }
+        g = layers.map { buffer(maxBatch * $0.1) }
     }
-    let input = buffer(maxBatch * layers[0].0)
-    let w = layers.map { buffer($0.0 * $0.1) }, dw = layers.map { buffer($0.0 * $0.1) }
-    let y = layers.map { buffer(maxBatch * $0.1) }, g = layers.map { buffer(maxBatch * $0.1) }
-    defer { ([input] + w + dw + y + g).forEach { $0.deallocate() } }
-    var flops = 0.0, calls = 0
-    let start = now()
-    for b in batches {
+
+    deinit { ([input] + w + dw + y + g).forEach { $0.deallocate() } }
+
+    /// Runs the GEMMs of one batch of `b` rows, adding to ``seconds``, ``flops`` and ``calls``.
+    func run(batch b: Int) {
+        let start = now()
         for (l, (i, o)) in layers.enumerated() {
             BLAS.sgemm(transposeA: false, transposeB: false, m: b, n: o, k: i,
                        a: l == 0 ? input : y[l - 1], lda: i, b: w[l], ldb: o, beta: 0, c: y[l], ldc: o)
@@ -92,8 +105,11 @@ func timeSGEMM(batches: [Int], layers: [(Int, Int)]) -> (seconds: Double, flops:
                 flops += gemmFlops(b, i, o); calls += 1
             }
         }
+        seconds += now() - start
     }
-    return (now() - start, flops, calls)
+
+    /// Forgets the accumulated time and counts (after a warm-up).
+    func reset() { seconds = 0; flops = 0; calls = 0 }
 }
 
 // MARK: - Matmul: Tensor.matmul(into:) against raw sgemm
@@ -144,21 +160,35 @@ do {
     var rng = SeededGenerator(seed: 42)
     let ae = try Autoencoder.dense(dims, using: &rng)
     let optimizer = try SGD(learningRate: 1, momentum: 0.9)
-
-    // Warm up OpenBLAS's threads and the layers' workspaces on a few batches (not timed).
-    try ae.fit(x.rows(in: 0..<(4 * batchSize)), epochs: 1, batchSize: batchSize, optimizer: optimizer)
-
-    let start = now()
-    let history = try ae.pretrain(on: x, epochs: 1, batchSize: batchSize, optimizer: optimizer, shuffleSeed: 7)
-    let epochSeconds = now() - start
-
-    // The same GEMMs, in the same order, on raw buffers.
     var layers: [(Int, Int)] = []
     for i in 0..<dims.count - 1 { layers.append((dims[i], dims[i + 1])) }
     for i in (1..<dims.count).reversed() { layers.append((dims[i], dims[i - 1])) }
-    let batches = stride(from: 0, to: n, by: batchSize).map { min(batchSize, n - $0) }
-    _ = timeSGEMM(batches: Array(repeating: batchSize, count: 4), layers: layers)  // warm-up
-    let (sgemmSeconds, flops, calls) = timeSGEMM(batches: batches, layers: layers)
+    let floor = SGEMMFloor(layers: layers, maxBatch: batchSize)
+
+    // Warm up OpenBLAS's threads, the layers' workspaces and the floor's buffers (not timed).
+    try ae.fit(x.rows(in: 0..<(4 * batchSize)), epochs: 1, batchSize: batchSize, optimizer: optimizer)
+    for _ in 0..<4 { floor.run(batch: batchSize) }
+    floor.reset()
+
+    // One epoch through the library's own `pretrain`. Every `interleave` batches the progress
+    // hook pauses the epoch clock and runs the floor's GEMMs for exactly those batches, so both
+    // halves see the same machine load (other processes come and go on a shared machine).
+    let interleave = 8
+    var pending: [Int] = []
+    var hookSeconds = 0.0
+    let start = now()
+    let history = try ae.pretrain(on: x, epochs: 1, batchSize: batchSize, optimizer: optimizer, shuffleSeed: 7) { event in
+        guard case let .batchEnded(_, batch, batchCount, _) = event else { return }
+        let hookStart = now()
+        pending.append(min(batchSize, n - (batch - 1) * batchSize))
+        if pending.count == interleave || batch == batchCount {
+            for b in pending { floor.run(batch: b) }
+            pending.removeAll(keepingCapacity: true)
+        }
+        hookSeconds += now() - hookStart
+    }
+    let epochSeconds = now() - start - hookSeconds
+    let sgemmSeconds = floor.seconds, flops = floor.flops, calls = floor.calls
 
     print(String(format: "dense epoch_s=%.3f sgemm_s=%.3f ratio=%.3f gflops=%.1f",
                  epochSeconds, sgemmSeconds, epochSeconds / sgemmSeconds, flops / epochSeconds * 1e-9))
