@@ -1,6 +1,6 @@
 // throughput: one training epoch of the seed's dense autoencoder against the bare sgemm floor.
 //
-//   swift run -c release --package-path Benchmarks throughput [--data-dir DIR]
+//   swift run -c release --package-path Benchmarks throughput [--data-dir DIR] [--sequential]
 //
 // 1. Trains one epoch of Autoencoder.dense([784, 500, 500, 2000, 10]) on 70,000 × 784 samples
 //    (batch 256, SGD lr 1, momentum 0.9) through the library's `pretrain`.
@@ -8,6 +8,7 @@
 //    last partial one) on raw buffers, with nothing else, in the same process: interleaved with the
 //    epoch, eight batches at a time (from the progress hook, whose time is excluded from the
 //    epoch), so that changing load from other processes affects both halves alike.
+//    `--sequential` runs the floor after the whole epoch instead.
 // 3. Prints `dense epoch_s=… sgemm_s=… ratio=… gflops=…` (ratio = epoch / sgemm; gflops = the
 //    epoch's GEMM flops / epoch_s), then `matmul …` lines comparing Tensor.matmul(into:) with
 //    raw BLAS.sgemm at the seed's shapes (best of many repetitions).
@@ -37,13 +38,28 @@ enum BenchmarkError: Error, CustomStringConvertible {
     }
 }
 
-func parseDataDirectory() throws -> String? {
-    let args = Array(CommandLine.arguments.dropFirst())
-    guard !args.isEmpty else { return nil }
-    guard args.count == 2, args[0] == "--data-dir" else {
-        throw BenchmarkError.usage("usage: throughput [--data-dir DIR]")
+/// The command line: `[--data-dir DIR] [--sequential]`.
+struct Options {
+    var dataDirectory: String?
+    /// Run the whole epoch first and the sgemm floor after it (instead of interleaved).
+    var sequential = false
+
+    static func parse() throws -> Options {
+        var options = Options()
+        var args = Array(CommandLine.arguments.dropFirst())[...]
+        while let arg = args.popFirst() {
+            switch arg {
+            case "--data-dir":
+                guard let dir = args.popFirst() else { throw BenchmarkError.usage("--data-dir needs a directory") }
+                options.dataDirectory = dir
+            case "--sequential":
+                options.sequential = true
+            default:
+                throw BenchmarkError.usage("unknown argument \(arg); usage: throughput [--data-dir DIR] [--sequential]")
+            }
+        }
+        return options
     }
-    return args[1]
 }
 
 func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) * 1e-9 }
@@ -148,7 +164,8 @@ do {
     let dims = [784, 500, 500, 2000, 10]
     let batchSize = 256
     let x: Tensor
-    if let dir = try parseDataDirectory() {
+    let options = try Options.parse()
+    if let dir = options.dataDirectory {
         x = try loadMNIST(dir)
     } else {
         var rng = SeededGenerator(seed: 1)
@@ -173,7 +190,7 @@ do {
     // One epoch through the library's own `pretrain`. Every `interleave` batches the progress
     // hook pauses the epoch clock and runs the floor's GEMMs for exactly those batches, so both
     // halves see the same machine load (other processes come and go on a shared machine).
-    let interleave = 8
+    let interleave = options.sequential ? Int.max : 8
     var pending: [Int] = []
     var hookSeconds = 0.0
     let start = now()
@@ -181,13 +198,14 @@ do {
         guard case let .batchEnded(_, batch, batchCount, _) = event else { return }
         let hookStart = now()
         pending.append(min(batchSize, n - (batch - 1) * batchSize))
-        if pending.count == interleave || batch == batchCount {
+        if pending.count == interleave || (batch == batchCount && !options.sequential) {
             for b in pending { floor.run(batch: b) }
             pending.removeAll(keepingCapacity: true)
         }
         hookSeconds += now() - hookStart
     }
     let epochSeconds = now() - start - hookSeconds
+    for b in pending { floor.run(batch: b) }  // --sequential: the floor after the whole epoch
     let sgemmSeconds = floor.seconds, flops = floor.flops, calls = floor.calls
 
     print(String(format: "dense epoch_s=%.3f sgemm_s=%.3f ratio=%.3f gflops=%.1f",
