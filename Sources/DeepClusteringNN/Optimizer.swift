@@ -4,9 +4,9 @@ import DeepClusteringCore
 ///
 /// An optimizer keeps per-parameter state (momentum, moment estimates, …) keyed by the
 /// parameter's identity, so the same optimizer can be stepped with the same list every batch.
-/// The gradients are read, not cleared: call ``Layer/zeroGradients()`` (or let
-/// ``Layer/fit(_:targets:epochs:batchSize:optimizer:shuffleSeed:progress:)`` do it) before the next
-/// backward pass.
+/// ``step(_:)`` reads the gradients without clearing them: call ``Layer/zeroGradients()`` before
+/// the next backward pass, or use ``stepZeroingGradients(_:)``, which clears them in the same pass
+/// over memory (what ``Layer/fit(_:targets:epochs:batchSize:optimizer:shuffleSeed:progress:)`` does).
 public protocol Optimizer: AnyObject {
     /// The step size; may be changed between steps (a schedule). Validated at each ``step(_:)``.
     var learningRate: Float { get set }
