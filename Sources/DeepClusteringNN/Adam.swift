@@ -52,7 +52,7 @@ public final class Adam: Optimizer {
         try update(parameters, zeroing: false)
     }
 
-    /// Applies one update and zeroes every gradient in the same pass.
+    /// Applies one update, then zeroes every gradient lazily (``Parameter/zeroGradientLazily()``).
     /// - Throws: ``OptimizerError`` for an invalid learning rate or a gradient of the wrong shape.
     public func stepZeroingGradients(_ parameters: [Parameter]) throws {
         try update(parameters, zeroing: true)

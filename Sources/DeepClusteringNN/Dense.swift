@@ -6,7 +6,9 @@ import DeepClusteringCore
 /// - input `x`: `[B, I]`; kernel `W`: `[I, O]` (Keras layout); bias `b`: `[O]`; output `[B, O]`.
 /// - forward: one GEMM `y ← x·W` into the output workspace, then one pass `y ← f(y + b)`.
 /// - backward: one pass `dz ← dy ⊙ f′(y)` that also sums `db += Σ_B dz`; then
-///   `dW += xᵀ·dz` (GEMM with β = 1, accumulating) and, when asked, `dx ← dz·Wᵀ`.
+///   `dW += xᵀ·dz` (GEMM with β = 1, accumulating; β = 0 when the gradient was zeroed lazily by
+///   ``Parameter/zeroGradientLazily()``, which saves reading and clearing it) and, when asked,
+///   `dx ← dz·Wᵀ`.
 ///
 /// The input is cached by reference (no copy) and released by ``backward(_:computingInputGradient:)``,
 /// which therefore may be called once per ``forward(_:)``. Output, pre-activation gradient and
@@ -138,14 +140,18 @@ public final class Dense: Layer {
         if activation == .identity {
             dz = outputGradient
             withPointer(dz) { g in
-                withMutablePointer(&bias.gradient) { accumulateColumnSums(g, rows: b, columns: o, into: $0) }
+                bias.accumulateGradient { db, overwrite in
+                    if overwrite { db.update(repeating: 0, count: o) }
+                    accumulateColumnSums(g, rows: b, columns: o, into: db)
+                }
             }
         } else {
             preactivationGradient.prepareForOverwrite(shape: [b, o])
             let activation = self.activation
             withPointer(outputGradient) { dy in
                 withPointer(output) { y in
-                    withMutablePointer(&bias.gradient) { db in
+                    bias.accumulateGradient { db, overwrite in
+                        if overwrite { db.update(repeating: 0, count: o) }
                         withMutablePointer(&preactivationGradient) { dz in
                             activation.multiplyByDerivative(dy, output: y, into: dz, rows: b, columns: o, biasGradient: db)
                         }
@@ -156,9 +162,9 @@ public final class Dense: Layer {
         }
         withPointer(input) { x in
             withPointer(dz) { g in
-                withMutablePointer(&kernel.gradient) { dw in
+                kernel.accumulateGradient { dw, overwrite in
                     BLAS.sgemm(transposeA: true, transposeB: false, m: i, n: o, k: b,
-                               a: x, lda: i, b: g, ldb: o, beta: 1, c: dw, ldc: o)
+                               a: x, lda: i, b: g, ldb: o, beta: overwrite ? 0 : 1, c: dw, ldc: o)
                 }
             }
         }

@@ -18,9 +18,8 @@ public protocol Optimizer: AnyObject {
     func step(_ parameters: [Parameter]) throws
 
     /// Applies one update like ``step(_:)`` and then sets every gradient to zero, ready for the
-    /// next backward pass. The library's optimizers fuse the zeroing into the update loop (one
-    /// pass over memory instead of two); the default calls ``step(_:)`` and then
-    /// ``Parameter/zeroGradient()``.
+    /// next backward pass. The zeroing is lazy (``Parameter/zeroGradientLazily()``): no pass over
+    /// memory, and the next backward pass overwrites the gradient instead of adding to it.
     /// - Parameter parameters: The parameters to update.
     /// - Throws: As ``step(_:)``.
     func stepZeroingGradients(_ parameters: [Parameter]) throws
@@ -30,7 +29,7 @@ extension Optimizer {
     /// Calls ``step(_:)`` and then zeroes every gradient.
     public func stepZeroingGradients(_ parameters: [Parameter]) throws {
         try step(parameters)
-        for p in parameters { p.zeroGradient() }
+        for p in parameters { p.zeroGradientLazily() }
     }
 }
 
@@ -93,13 +92,12 @@ struct SlotTable {
     }
 }
 
-/// Checks the gradient's shape, then calls `body` with the value, gradient and slot pointers on
-/// consecutive blocks of 4,096 elements (16 KB, so they are still in L1 cache when the gradient
-/// block is zeroed right after, if `zeroing`), in parallel chunks for large parameters (the update
-/// is elementwise, so chunks are independent and the result does not depend on the split).
+/// Checks the gradient's shape, then calls `body` with the value, gradient and slot pointers, in
+/// parallel chunks for large parameters (the update is elementwise, so chunks are independent and
+/// the result does not depend on the split); with `zeroing`, the gradient is then zeroed lazily.
 func updateElementwise(
     _ parameter: Parameter, slots: ParameterSlots?, zeroing: Bool,
-    _ body: (UnsafeMutablePointer<Float>, UnsafePointer<Float>, [UnsafeMutablePointer<Float>], Range<Int>) -> Void
+    _ body: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, [UnsafeMutablePointer<Float>], Range<Int>) -> Void
 ) throws {
     guard parameter.gradient.shape == parameter.value.shape else {
         throw OptimizerError.gradientShapeMismatch(
@@ -115,15 +113,10 @@ func updateElementwise(
     withMutablePointer(&parameter.gradient) { g in
         withMutablePointer(&parameter.value) { p in
             Parallel.forEachChunk(count: n, minimumPerThread: 1 << 17) { range in
-                var start = range.lowerBound
-                while start < range.upperBound {
-                    let end = min(start + 4096, range.upperBound)
-                    body(p, g, slotPointers, start..<end)
-                    if zeroing { (g + start).update(repeating: 0, count: end - start) }
-                    start = end
-                }
+                body(p, g, slotPointers, range)
             }
         }
     }
+    if zeroing { parameter.zeroGradientLazily() }
     withExtendedLifetime(slots) {}
 }
