@@ -1,0 +1,49 @@
+import DeepClusteringCore
+import DeepClusteringNN
+
+/// One small convolution configuration for gradient checks.
+struct ConvolutionCase: Sendable, CustomStringConvertible {
+    var height: Int, width: Int, inputChannels: Int, outputChannels: Int
+    var kernel: (Int, Int)
+    var stride: (Int, Int)
+    var padding: Padding
+    var activation: ConvolutionActivation
+
+    var description: String {
+        "\(height)x\(width)x\(inputChannels)→\(outputChannels) k\(kernel) s\(stride) \(padding) \(activation)"
+    }
+
+    /// Strides 1 and 2 × both paddings × odd, even and mixed sizes with several channel counts;
+    /// smooth activations only (finite differences across a ReLU kink are meaningless).
+    static let all: [ConvolutionCase] = {
+        let shapes: [(Int, Int, Int, Int, (Int, Int), ConvolutionActivation)] = [
+            (5, 5, 1, 2, (3, 3), .linear),
+            (6, 6, 3, 4, (3, 3), .tanh),
+            (7, 4, 2, 3, (3, 2), .linear),
+            (4, 5, 2, 1, (2, 2), .sigmoid),
+        ]
+        var cases: [ConvolutionCase] = []
+        for s in [1, 2] {
+            for padding in Padding.allCases {
+                for (h, w, inC, outC, k, activation) in shapes {
+                    cases.append(ConvolutionCase(
+                        height: h, width: w, inputChannels: inC, outputChannels: outC, kernel: k,
+                        stride: (s, s), padding: padding, activation: activation))
+                }
+            }
+        }
+        cases.append(ConvolutionCase(
+            height: 7, width: 6, inputChannels: 2, outputChannels: 2, kernel: (3, 3), stride: (2, 1),
+            padding: .same, activation: .linear))
+        return cases
+    }()
+}
+
+/// A tensor whose elements are a random permutation of `0.1·(0..<count) − offset`: all distinct
+/// and at least 0.1 apart, so finite differences of a maximum never cross a tie.
+func distinctValues(_ shape: [Int], seed: UInt64) throws -> Tensor {
+    var rng = SeededGenerator(seed: seed)
+    let count = shape.reduce(1, *)
+    let values = (0..<count).map { Float($0) * 0.1 - Float(count) * 0.05 }.shuffled(using: &rng)
+    return try Tensor(shape: shape, scalars: values)
+}
