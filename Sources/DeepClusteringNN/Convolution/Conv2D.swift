@@ -71,14 +71,11 @@ public final class Conv2D: Layer {
         stride: (height: Int, width: Int) = (1, 1), padding: Padding = .valid,
         activation: ConvolutionActivation = .linear, name: String = "conv2d", using generator: inout G
     ) throws {
-        guard inputChannels > 0, outputChannels > 0 else {
-            throw LayerError.invalidConfiguration(
-                layer: name, message: "channel counts must be positive, found \(inputChannels) → \(outputChannels)")
-        }
-        try validatePositive(kernelSize, "kernel size", layer: name)
-        let shape = [kernelSize.height, kernelSize.width, inputChannels, outputChannels]
+        let kernel = try randomConvolutionKernel(
+            kernelSize: kernelSize, channels: (inputChannels, outputChannels), inputChannels: inputChannels,
+            outputChannels: outputChannels, layer: name, using: &generator)
         try self.init(
-            kernel: glorotUniformKernel(shape: shape, using: &generator), bias: Tensor(zeros: [outputChannels]),
+            kernel: kernel, bias: Tensor(zeros: [outputChannels]),
             stride: stride, padding: padding, activation: activation, name: name)
     }
 
@@ -119,16 +116,8 @@ public final class Conv2D: Layer {
         kernel: Tensor, bias: Tensor? = nil, stride: (height: Int, width: Int) = (1, 1),
         padding: Padding = .valid, activation: ConvolutionActivation = .linear, name: String = "conv2d"
     ) throws {
-        guard kernel.rank == 4, kernel.count > 0 else {
-            throw LayerError.invalidConfiguration(
-                layer: name, message: "kernel must have shape [KH, KW, inC, outC], found \(kernel.shape)")
-        }
-        let bias = bias ?? Tensor(zeros: [kernel.shape[3]])
-        guard bias.shape == [kernel.shape[3]] else {
-            throw LayerError.invalidConfiguration(
-                layer: name, message: "bias must have shape [\(kernel.shape[3])], found \(bias.shape)")
-        }
-        try validatePositive(stride, "stride", layer: name)
+        let bias = try validatedConvolutionBias(
+            kernel: kernel, bias: bias, filterAxis: 3, layout: "[KH, KW, inC, outC]", stride: stride, layer: name)
         self.name = name
         self.kernel = Parameter(name: "kernel", value: kernel)
         self.bias = Parameter(name: "bias", value: bias)
@@ -142,17 +131,9 @@ public final class Conv2D: Layer {
 
     /// The geometry for an input batch of `shape`, or a thrown error naming the layer.
     private func geometry(forInputShape shape: [Int]) throws -> ConvolutionGeometry {
-        let (_, h, w) = try validatedImageBatch(shape, channels: inputChannels, layer: name)
-        let g = ConvolutionGeometry(
-            imageHeight: h, imageWidth: w, channels: inputChannels,
-            kernelHeight: kernelSize.height, kernelWidth: kernelSize.width,
-            strideHeight: stride.height, strideWidth: stride.width, padding: padding)
-        guard g.gridHeight > 0, g.gridWidth > 0 else {
-            throw LayerError.invalidInputShape(
-                layer: name, expected: "images of at least \(kernelSize.height)×\(kernelSize.width) for valid padding",
-                found: shape)
-        }
-        return g
+        try .sliding(
+            overInputShape: shape, channels: inputChannels, window: kernelSize, stride: stride, padding: padding,
+            layer: name)
     }
 
     /// `[N, OH, OW, outC]` for an input `[N, H, W, inC]` (see ``Padding`` for `OH`, `OW`).
@@ -219,13 +200,9 @@ public final class Conv2D: Layer {
     /// - Throws: ``LayerError/invalidBackward(layer:message:)`` without a preceding forward pass
     ///   or for a gradient of the wrong shape.
     public func backward(_ outputGradient: Tensor, computingInputGradient: Bool) throws -> Tensor {
-        guard let input = cachedInput, let output = cachedOutput else {
-            throw LayerError.invalidBackward(layer: name, message: "no forward pass to differentiate")
-        }
-        guard outputGradient.shape == output.shape else {
-            throw LayerError.invalidBackward(
-                layer: name, message: "gradient shape \(outputGradient.shape) differs from output shape \(output.shape)")
-        }
+        let input = try requireForwardCache(cachedInput, layer: name)
+        let output = try requireForwardCache(cachedOutput, layer: name)
+        try validateOutputGradient(outputGradient, outputShape: output.shape, layer: name)
         let g = try geometry(forInputShape: input.shape)
         let n = input.shape[0], outC = outputChannels
         let dZ = activation.preactivationGradient(outputGradient, output: output, workspace: &preactivationGradient)

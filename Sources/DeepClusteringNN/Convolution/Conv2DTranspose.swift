@@ -71,14 +71,11 @@ public final class Conv2DTranspose: Layer {
         stride: (height: Int, width: Int) = (1, 1), padding: Padding = .valid,
         activation: ConvolutionActivation = .linear, name: String = "conv2d_transpose", using generator: inout G
     ) throws {
-        guard inputChannels > 0, outputChannels > 0 else {
-            throw LayerError.invalidConfiguration(
-                layer: name, message: "channel counts must be positive, found \(inputChannels) → \(outputChannels)")
-        }
-        try validatePositive(kernelSize, "kernel size", layer: name)
-        let shape = [kernelSize.height, kernelSize.width, outputChannels, inputChannels]
+        let kernel = try randomConvolutionKernel(
+            kernelSize: kernelSize, channels: (outputChannels, inputChannels), inputChannels: inputChannels,
+            outputChannels: outputChannels, layer: name, using: &generator)
         try self.init(
-            kernel: glorotUniformKernel(shape: shape, using: &generator), bias: Tensor(zeros: [outputChannels]),
+            kernel: kernel, bias: Tensor(zeros: [outputChannels]),
             stride: stride, padding: padding, activation: activation, name: name)
     }
 
@@ -118,16 +115,8 @@ public final class Conv2DTranspose: Layer {
         kernel: Tensor, bias: Tensor? = nil, stride: (height: Int, width: Int) = (1, 1),
         padding: Padding = .valid, activation: ConvolutionActivation = .linear, name: String = "conv2d_transpose"
     ) throws {
-        guard kernel.rank == 4, kernel.count > 0 else {
-            throw LayerError.invalidConfiguration(
-                layer: name, message: "kernel must have shape [KH, KW, outC, inC], found \(kernel.shape)")
-        }
-        let bias = bias ?? Tensor(zeros: [kernel.shape[2]])
-        guard bias.shape == [kernel.shape[2]] else {
-            throw LayerError.invalidConfiguration(
-                layer: name, message: "bias must have shape [\(kernel.shape[2])], found \(bias.shape)")
-        }
-        try validatePositive(stride, "stride", layer: name)
+        let bias = try validatedConvolutionBias(
+            kernel: kernel, bias: bias, filterAxis: 2, layout: "[KH, KW, outC, inC]", stride: stride, layer: name)
         self.name = name
         self.kernel = Parameter(name: "kernel", value: kernel)
         self.bias = Parameter(name: "bias", value: bias)
@@ -141,7 +130,7 @@ public final class Conv2DTranspose: Layer {
 
     /// The geometry of the adjoint convolution (image = this layer's output, grid = its input).
     private func geometry(forInputShape shape: [Int]) throws -> ConvolutionGeometry {
-        let (_, h, w) = try validatedImageBatch(shape, channels: inputChannels, layer: name)
+        let (_, h, w, _) = try validatedImageBatch(shape, channels: inputChannels, layer: name)
         let g = ConvolutionGeometry(
             imageHeight: padding.transposedOutputSize(inputSize: h, kernelSize: kernelSize.height, stride: stride.height),
             imageWidth: padding.transposedOutputSize(inputSize: w, kernelSize: kernelSize.width, stride: stride.width),
@@ -213,13 +202,9 @@ public final class Conv2DTranspose: Layer {
     /// - Throws: ``LayerError/invalidBackward(layer:message:)`` without a preceding forward pass
     ///   or for a gradient of the wrong shape.
     public func backward(_ outputGradient: Tensor, computingInputGradient: Bool) throws -> Tensor {
-        guard let input = cachedInput, let output = cachedOutput else {
-            throw LayerError.invalidBackward(layer: name, message: "no forward pass to differentiate")
-        }
-        guard outputGradient.shape == output.shape else {
-            throw LayerError.invalidBackward(
-                layer: name, message: "gradient shape \(outputGradient.shape) differs from output shape \(output.shape)")
-        }
+        let input = try requireForwardCache(cachedInput, layer: name)
+        let output = try requireForwardCache(cachedOutput, layer: name)
+        try validateOutputGradient(outputGradient, outputShape: output.shape, layer: name)
         let g = try geometry(forInputShape: input.shape)
         let n = input.shape[0], inC = inputChannels
         let dZ = activation.preactivationGradient(outputGradient, output: output, workspace: &preactivationGradient)

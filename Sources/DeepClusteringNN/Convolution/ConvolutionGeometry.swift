@@ -101,21 +101,19 @@ struct ConvolutionGeometry: Equatable, Sendable {
     ///   - imageCount: The number of images.
     ///   - columns: Room for `imageCount·GH·GW` rows of ``patchWidth`` floats; fully overwritten.
     func imagesToColumns(_ images: UnsafePointer<Float>, imageCount: Int, into columns: UnsafeMutablePointer<Float>) {
-        let c = channels, kw = kernelWidth, width = patchWidth, rows = rowsPerImage, size = imageSize
-        Parallel.forEachChunk(count: imageCount, minimumPerThread: max(1, 32_768 / max(rows * width, 1))) { range in
-            for n in range {
-                let image = images + n * size
-                let patches = columns + n * rows * width
-                forEachKernelRow { row, ky, offset, kxLo, kxHi in
-                    let dst = patches + row * width + ky * kw * c
-                    if kxLo >= kxHi {
-                        dst.update(repeating: 0, count: kw * c)
-                        return
-                    }
-                    if kxLo > 0 { dst.update(repeating: 0, count: kxLo * c) }
-                    (dst + kxLo * c).update(from: image + offset, count: (kxHi - kxLo) * c)
-                    if kxHi < kw { (dst + kxHi * c).update(repeating: 0, count: (kw - kxHi) * c) }
+        let c = channels, kw = kernelWidth, width = patchWidth
+        forEachImage(imageCount) { n in
+            let image = images + n * imageSize
+            let patches = columns + n * rowsPerImage * width
+            forEachKernelRow { row, ky, offset, kxLo, kxHi in
+                let dst = patches + row * width + ky * kw * c
+                if kxLo >= kxHi {
+                    dst.update(repeating: 0, count: kw * c)
+                    return
                 }
+                if kxLo > 0 { dst.update(repeating: 0, count: kxLo * c) }
+                (dst + kxLo * c).update(from: image + offset, count: (kxHi - kxLo) * c)
+                if kxHi < kw { (dst + kxHi * c).update(repeating: 0, count: (kw - kxHi) * c) }
             }
         }
     }
@@ -127,30 +125,87 @@ struct ConvolutionGeometry: Equatable, Sendable {
     ///   - imageCount: The number of images.
     ///   - images: `imageCount` NHWC images, accumulated into (zero them first for a plain col2im).
     func addColumns(_ columns: UnsafePointer<Float>, imageCount: Int, into images: UnsafeMutablePointer<Float>) {
-        let c = channels, kw = kernelWidth, width = patchWidth, rows = rowsPerImage, size = imageSize
+        let c = channels, kw = kernelWidth, width = patchWidth
         // Parallel over images only: patches of one image overlap, different images never do.
-        Parallel.forEachChunk(count: imageCount, minimumPerThread: max(1, 32_768 / max(rows * width, 1))) { range in
-            for n in range {
-                let image = images + n * size
-                let patches = columns + n * rows * width
-                forEachKernelRow { row, ky, offset, kxLo, kxHi in
-                    guard kxLo < kxHi else { return }
-                    let src = patches + row * width + (ky * kw + kxLo) * c
-                    let dst = image + offset
-                    for i in 0..<((kxHi - kxLo) * c) { dst[i] += src[i] }
-                }
+        forEachImage(imageCount) { n in
+            let image = images + n * imageSize
+            let patches = columns + n * rowsPerImage * width
+            forEachKernelRow { row, ky, offset, kxLo, kxHi in
+                guard kxLo < kxHi else { return }
+                let src = patches + row * width + (ky * kw + kxLo) * c
+                let dst = image + offset
+                for i in 0..<((kxHi - kxLo) * c) { dst[i] += src[i] }
             }
+        }
+    }
+
+    /// Calls `body(n)` for `n` in `0..<imageCount`, images split across cores when their patch
+    /// matrices are large enough to pay for it.
+    private func forEachImage(_ imageCount: Int, _ body: (Int) -> Void) {
+        Parallel.forEachChunk(count: imageCount, minimumPerThread: max(1, 32_768 / max(rowsPerImage * patchWidth, 1))) { range in
+            for n in range { body(n) }
         }
     }
 }
 
-/// Checks that `shape` is an NHWC batch `[N, H, W, channels]` and returns `(N, H, W)`.
-/// - Throws: ``LayerError/invalidInputShape(layer:expected:found:)`` naming `layer`.
-func validatedImageBatch(_ shape: [Int], channels: Int, layer: String) throws -> (Int, Int, Int) {
-    guard shape.count == 4, shape[3] == channels, shape[0] >= 0, shape[1] > 0, shape[2] > 0 else {
-        throw LayerError.invalidInputShape(layer: layer, expected: "[batch, height, width, \(channels)]", found: shape)
+extension ConvolutionGeometry {
+    /// The geometry of a `window` sliding over an NHWC input batch of `shape` (the image is the
+    /// input, the grid the output), as in a convolution or pooling layer.
+    /// - Parameters:
+    ///   - shape: The input shape, `[N, H, W, C]`.
+    ///   - channels: The required C, or `nil` to accept any.
+    ///   - window: The kernel or pool size.
+    ///   - stride: The steps between window positions.
+    ///   - padding: The border rule.
+    ///   - layer: The layer's name, for errors.
+    /// - Throws: ``LayerError/invalidInputShape(layer:expected:found:)`` for a non-NHWC input,
+    ///   the wrong channel count, or an input smaller than the window with valid padding.
+    static func sliding(
+        overInputShape shape: [Int], channels: Int?, window: (height: Int, width: Int),
+        stride: (height: Int, width: Int), padding: Padding, layer: String
+    ) throws -> ConvolutionGeometry {
+        let (_, h, w, c) = try validatedImageBatch(shape, channels: channels, layer: layer)
+        let g = ConvolutionGeometry(
+            imageHeight: h, imageWidth: w, channels: c, kernelHeight: window.height, kernelWidth: window.width,
+            strideHeight: stride.height, strideWidth: stride.width, padding: padding)
+        guard g.gridHeight > 0, g.gridWidth > 0 else {
+            throw LayerError.invalidInputShape(
+                layer: layer, expected: "images of at least \(window.height)×\(window.width) for valid padding",
+                found: shape)
+        }
+        return g
     }
-    return (shape[0], shape[1], shape[2])
+}
+
+/// Checks that `shape` is an NHWC batch `[N, H, W, C]` (with `C == channels` unless `channels`
+/// is `nil`) and returns `(N, H, W, C)`.
+/// - Throws: ``LayerError/invalidInputShape(layer:expected:found:)`` naming `layer`.
+func validatedImageBatch(_ shape: [Int], channels: Int?, layer: String) throws -> (Int, Int, Int, Int) {
+    guard shape.count == 4, channels == nil || shape[3] == channels, shape[0] >= 0, shape[1] > 0, shape[2] > 0,
+          shape[3] > 0
+    else {
+        let c = channels.map(String.init) ?? "channels"
+        throw LayerError.invalidInputShape(layer: layer, expected: "[batch, height, width, \(c)]", found: shape)
+    }
+    return (shape[0], shape[1], shape[2], shape[3])
+}
+
+/// Returns the value a forward pass cached, or throws when there was no forward pass.
+/// - Throws: ``LayerError/invalidBackward(layer:message:)`` naming `layer`.
+func requireForwardCache<T>(_ cached: T?, layer: String) throws -> T {
+    guard let cached else {
+        throw LayerError.invalidBackward(layer: layer, message: "no forward pass to differentiate")
+    }
+    return cached
+}
+
+/// Checks that an output gradient has the shape of the last output.
+/// - Throws: ``LayerError/invalidBackward(layer:message:)`` naming `layer`, both shapes.
+func validateOutputGradient(_ gradient: Tensor, outputShape: [Int], layer: String) throws {
+    guard gradient.shape == outputShape else {
+        throw LayerError.invalidBackward(
+            layer: layer, message: "gradient shape \(gradient.shape) differs from output shape \(outputShape)")
+    }
 }
 
 /// Checks that a kernel size, stride or factor pair is positive.

@@ -58,19 +58,7 @@ public final class MaxPooling2D: Layer {
 
     /// The window geometry for an input of `shape` (the image is the input, the grid the output).
     private func geometry(forInputShape shape: [Int]) throws -> ConvolutionGeometry {
-        guard shape.count == 4 else {
-            throw LayerError.invalidInputShape(layer: name, expected: "[batch, height, width, channels]", found: shape)
-        }
-        let (_, h, w) = try validatedImageBatch(shape, channels: shape[3], layer: name)
-        let g = ConvolutionGeometry(
-            imageHeight: h, imageWidth: w, channels: shape[3], kernelHeight: poolSize.height, kernelWidth: poolSize.width,
-            strideHeight: stride.height, strideWidth: stride.width, padding: padding)
-        guard g.gridHeight > 0, g.gridWidth > 0 else {
-            throw LayerError.invalidInputShape(
-                layer: name, expected: "images of at least \(poolSize.height)×\(poolSize.width) for valid padding",
-                found: shape)
-        }
-        return g
+        try .sliding(overInputShape: shape, channels: nil, window: poolSize, stride: stride, padding: padding, layer: name)
     }
 
     /// `[N, OH, OW, C]` for an input `[N, H, W, C]`.
@@ -160,14 +148,8 @@ public final class MaxPooling2D: Layer {
     /// - Throws: ``LayerError/invalidBackward(layer:message:)`` without a preceding forward pass
     ///   or for a gradient of the wrong shape.
     public func backward(_ outputGradient: Tensor, computingInputGradient: Bool) throws -> Tensor {
-        guard let inputShape = cachedInputShape else {
-            throw LayerError.invalidBackward(layer: name, message: "no forward pass to differentiate")
-        }
-        let expected = try outputShape(forInputShape: inputShape)
-        guard outputGradient.shape == expected else {
-            throw LayerError.invalidBackward(
-                layer: name, message: "gradient shape \(outputGradient.shape) differs from output shape \(expected)")
-        }
+        let inputShape = try requireForwardCache(cachedInputShape, layer: name)
+        try validateOutputGradient(outputGradient, outputShape: outputShape(forInputShape: inputShape), layer: name)
         guard computingInputGradient else { return Tensor(zeros: [0]) }
         var inputGradient = Tensor(zeros: inputShape)
         outputGradient.withUnsafeBufferPointer { dy in

@@ -39,11 +39,8 @@ public final class UpSampling2D: Layer {
     /// `[N, H·SH, W·SW, C]` for an input `[N, H, W, C]`.
     /// - Throws: ``LayerError/invalidInputShape(layer:expected:found:)`` for a non-NHWC input.
     public func outputShape(forInputShape inputShape: [Int]) throws -> [Int] {
-        guard inputShape.count == 4 else {
-            throw LayerError.invalidInputShape(layer: name, expected: "[batch, height, width, channels]", found: inputShape)
-        }
-        let (n, h, w) = try validatedImageBatch(inputShape, channels: inputShape[3], layer: name)
-        return [n, h * size.height, w * size.width, inputShape[3]]
+        let (n, h, w, c) = try validatedImageBatch(inputShape, channels: nil, layer: name)
+        return [n, h * size.height, w * size.width, c]
     }
 
     /// Upsamples and remembers the input shape for the backward pass.
@@ -87,14 +84,8 @@ public final class UpSampling2D: Layer {
     /// - Throws: ``LayerError/invalidBackward(layer:message:)`` without a preceding forward pass
     ///   or for a gradient of the wrong shape.
     public func backward(_ outputGradient: Tensor, computingInputGradient: Bool) throws -> Tensor {
-        guard let inputShape = cachedInputShape else {
-            throw LayerError.invalidBackward(layer: name, message: "no forward pass to differentiate")
-        }
-        let expected = try outputShape(forInputShape: inputShape)
-        guard outputGradient.shape == expected else {
-            throw LayerError.invalidBackward(
-                layer: name, message: "gradient shape \(outputGradient.shape) differs from output shape \(expected)")
-        }
+        let inputShape = try requireForwardCache(cachedInputShape, layer: name)
+        try validateOutputGradient(outputGradient, outputShape: outputShape(forInputShape: inputShape), layer: name)
         guard computingInputGradient else { return Tensor(zeros: [0]) }
         let rows = inputShape[0] * inputShape[1], w = inputShape[2], c = inputShape[3]
         let sh = size.height, sw = size.width, outRow = w * sw * c

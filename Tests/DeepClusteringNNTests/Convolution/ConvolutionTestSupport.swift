@@ -1,5 +1,7 @@
 import DeepClusteringCore
 import DeepClusteringNN
+import Testing
+import _TestSupport
 
 /// One small convolution configuration for gradient checks.
 struct ConvolutionCase: Sendable, CustomStringConvertible {
@@ -37,6 +39,19 @@ struct ConvolutionCase: Sendable, CustomStringConvertible {
             padding: .same, activation: .linear))
         return cases
     }()
+
+    /// Checks a layer built by `make` (a random bias is set) on a random batch of two images
+    /// against finite differences: input, kernel and bias gradients.
+    func checkGradients(seed: UInt64, _ make: (inout SeededGenerator) throws -> some Layer) throws {
+        var rng = SeededGenerator(seed: seed)
+        let layer = try make(&rng)
+        let bias = try #require(layer.parameters.last)
+        bias.value = Tensor(randomUniform: [outputChannels], in: -0.3...0.3, using: &rng)
+        let x = Tensor(randomUniform: [2, height, width, inputChannels], in: -1...1, using: &rng)
+        let report = try _TestSupport.checkGradients(of: layer, input: x)
+        #expect(report.maxError < 1e-2, "\(self): \(report)")
+        #expect(report.parameterErrors.keys.sorted() == ["bias", "kernel"])
+    }
 }
 
 /// A tensor whose elements are a random permutation of `0.1·(0..<count) − offset`: all distinct
