@@ -112,7 +112,13 @@ struct ConvolutionGeometry: Equatable, Sendable {
                     return
                 }
                 if kxLo > 0 { dst.update(repeating: 0, count: kxLo * c) }
-                (dst + kxLo * c).update(from: image + offset, count: (kxHi - kxLo) * c)
+                let run = (kxHi - kxLo) * c, from = image + offset, to = dst + kxLo * c
+                if run < 32 {
+                    // Few channels (a grey-scale input): a plain loop beats a memmove call.
+                    for i in 0..<run { to[i] = from[i] }
+                } else {
+                    to.update(from: from, count: run)
+                }
                 if kxHi < kw { (dst + kxHi * c).update(repeating: 0, count: (kw - kxHi) * c) }
             }
         }
