@@ -47,12 +47,20 @@ public final class Conv2D: Layer {
     /// The trainable parameters: ``kernel`` then ``bias``.
     public var parameters: [Parameter] { [kernel, bias] }
 
+    /// The input of the last training forward pass (shared, not copied), released by `backward`.
     private var cachedInput: Tensor?
-    private var cachedOutput: Tensor?
+    /// Output workspace; after `forward` it holds the output the backward pass differentiates.
+    private var output = Tensor(zeros: [0])
+    /// Output workspace of ``inference(_:)`` (reused when the caller has let go of the last one).
+    private var inferenceOutput = Tensor(zeros: [0])
+    /// The patch matrix (im2col) of the current chunk.
     private var patches = Tensor(zeros: [0])
+    /// Whether ``patches`` holds the whole batch of the last forward pass.
     private var patchesHoldBatch = false
+    /// Workspaces for ∂patches, ∂Z and ∂X.
     private var patchGradient = Tensor(zeros: [0])
     private var preactivationGradient = Tensor(zeros: [0])
+    private var inputGradient = Tensor(zeros: [0])
 
     /// Creates a convolution with Glorot-uniform filters and a zero bias (Keras's defaults).
     /// - Parameters:
@@ -144,28 +152,29 @@ public final class Conv2D: Layer {
         return [inputShape[0], g.gridHeight, g.gridWidth, outputChannels]
     }
 
-    /// The training forward pass; caches the input and output for ``backward(_:computingInputGradient:)``.
+    /// The training forward pass; caches the input (by reference) and the output for
+    /// ``backward(_:computingInputGradient:)``.
     /// - Throws: ``LayerError/invalidInputShape(layer:expected:found:)`` for a bad input shape.
     public func forward(_ input: Tensor) throws -> Tensor {
-        let output = try compute(input)
+        cachedInput = nil
+        patchesHoldBatch = try compute(input, into: &output)
         cachedInput = input
-        cachedOutput = output
         return output
     }
 
     /// The forward pass without caching.
     /// - Throws: ``LayerError/invalidInputShape(layer:expected:found:)`` for a bad input shape.
     public func inference(_ input: Tensor) throws -> Tensor {
-        let output = try compute(input)
         patchesHoldBatch = false
-        return output
+        _ = try compute(input, into: &inferenceOutput)
+        return inferenceOutput
     }
 
     /// im2col + GEMM per chunk of images, then bias and activation in one pass.
-    private func compute(_ input: Tensor) throws -> Tensor {
+    /// - Returns: Whether the batch fit in one chunk, so ``patches`` now holds all of it.
+    private func compute(_ input: Tensor, into output: inout Tensor) throws -> Bool {
         let g = try geometry(forInputShape: input.shape)
         let n = input.shape[0]
-        var output = Tensor(zeros: [0])
         output.prepareForOverwrite(shape: [n, g.gridHeight, g.gridWidth, outputChannels])
         let outC = outputChannels
         input.withUnsafeBufferPointer { x in
@@ -188,8 +197,7 @@ public final class Conv2D: Layer {
                 }
             }
         }
-        patchesHoldBatch = g.imagesPerChunk(batchSize: n, byteLimit: workspaceByteLimit) >= n
-        return output
+        return g.imagesPerChunk(batchSize: n, byteLimit: workspaceByteLimit) >= n
     }
 
     /// Accumulates `∂W` and `∂b` and returns `∂X` for the last ``forward(_:)``.
@@ -201,14 +209,16 @@ public final class Conv2D: Layer {
     ///   or for a gradient of the wrong shape.
     public func backward(_ outputGradient: Tensor, computingInputGradient: Bool) throws -> Tensor {
         let input = try requireForwardCache(cachedInput, layer: name)
-        let output = try requireForwardCache(cachedOutput, layer: name)
         try validateOutputGradient(outputGradient, outputShape: output.shape, layer: name)
         let g = try geometry(forInputShape: input.shape)
         let n = input.shape[0], outC = outputChannels
         let dZ = activation.preactivationGradient(outputGradient, output: output, workspace: &preactivationGradient)
         addColumnSums(of: dZ, into: &bias.gradient)
 
-        var inputGradient = computingInputGradient ? Tensor(zeros: input.shape) : Tensor(zeros: [0])
+        if computingInputGradient {
+            inputGradient.prepareForOverwrite(shape: input.shape)
+            inputGradient.fill(with: 0)  // col2im accumulates
+        }
         let reusePatches = patchesHoldBatch && g.imagesPerChunk(batchSize: n, byteLimit: workspaceByteLimit) >= n
         input.withUnsafeBufferPointer { x in
             dZ.withUnsafeBufferPointer { dz in
@@ -247,13 +257,17 @@ public final class Conv2D: Layer {
                 }
             }
         }
-        return inputGradient
+        cachedInput = nil
+        patchesHoldBatch = false
+        return computingInputGradient ? inputGradient : Tensor(zeros: [0])
     }
 
-    /// Drops the cached input and output.
+    /// Drops the cached input and releases the workspaces.
     public func clearCache() {
         cachedInput = nil
-        cachedOutput = nil
         patchesHoldBatch = false
+        for keyPath in [\Conv2D.output, \.inferenceOutput, \.patches, \.patchGradient, \.preactivationGradient, \.inputGradient] {
+            self[keyPath: keyPath] = Tensor(zeros: [0])
+        }
     }
 }

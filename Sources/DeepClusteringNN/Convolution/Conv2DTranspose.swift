@@ -48,10 +48,17 @@ public final class Conv2DTranspose: Layer {
     /// The trainable parameters: ``kernel`` then ``bias``.
     public var parameters: [Parameter] { [kernel, bias] }
 
+    /// The input of the last training forward pass (shared, not copied), released by `backward`.
     private var cachedInput: Tensor?
-    private var cachedOutput: Tensor?
+    /// Output workspace; after `forward` it holds the output the backward pass differentiates.
+    private var output = Tensor(zeros: [0])
+    /// Output workspace of ``inference(_:)`` (reused when the caller has let go of the last one).
+    private var inferenceOutput = Tensor(zeros: [0])
+    /// The patch matrix of the current chunk (X·Wᵀ forward, im2col of ∂Z backward).
     private var patches = Tensor(zeros: [0])
+    /// Workspaces for ∂Z and ∂X.
     private var preactivationGradient = Tensor(zeros: [0])
+    private var inputGradient = Tensor(zeros: [0])
 
     /// Creates a transposed convolution with Glorot-uniform filters and a zero bias (Keras's
     /// defaults).
@@ -153,23 +160,25 @@ public final class Conv2DTranspose: Layer {
     /// The training forward pass; caches the input and output for ``backward(_:computingInputGradient:)``.
     /// - Throws: ``LayerError/invalidInputShape(layer:expected:found:)`` for a bad input shape.
     public func forward(_ input: Tensor) throws -> Tensor {
-        let output = try compute(input)
+        cachedInput = nil
+        try compute(input, into: &output)
         cachedInput = input
-        cachedOutput = output
         return output
     }
 
     /// The forward pass without caching.
     /// - Throws: ``LayerError/invalidInputShape(layer:expected:found:)`` for a bad input shape.
     public func inference(_ input: Tensor) throws -> Tensor {
-        try compute(input)
+        try compute(input, into: &inferenceOutput)
+        return inferenceOutput
     }
 
     /// GEMM + col2im per chunk of images, then bias and activation in one pass.
-    private func compute(_ input: Tensor) throws -> Tensor {
+    private func compute(_ input: Tensor, into output: inout Tensor) throws {
         let g = try geometry(forInputShape: input.shape)
         let n = input.shape[0], inC = inputChannels, outC = outputChannels
-        var output = Tensor(zeros: [n, g.imageHeight, g.imageWidth, outC])
+        output.prepareForOverwrite(shape: [n, g.imageHeight, g.imageWidth, outC])
+        output.fill(with: 0)  // col2im accumulates
         input.withUnsafeBufferPointer { x in
             kernel.value.withUnsafeBufferPointer { w in
                 output.withUnsafeMutableBufferPointer { y in
@@ -191,7 +200,6 @@ public final class Conv2DTranspose: Layer {
                 }
             }
         }
-        return output
     }
 
     /// Accumulates `∂W` and `∂b` and returns `∂X` for the last ``forward(_:)``.
@@ -203,14 +211,12 @@ public final class Conv2DTranspose: Layer {
     ///   or for a gradient of the wrong shape.
     public func backward(_ outputGradient: Tensor, computingInputGradient: Bool) throws -> Tensor {
         let input = try requireForwardCache(cachedInput, layer: name)
-        let output = try requireForwardCache(cachedOutput, layer: name)
         try validateOutputGradient(outputGradient, outputShape: output.shape, layer: name)
         let g = try geometry(forInputShape: input.shape)
         let n = input.shape[0], inC = inputChannels
         let dZ = activation.preactivationGradient(outputGradient, output: output, workspace: &preactivationGradient)
         addColumnSums(of: dZ, into: &bias.gradient)
 
-        var inputGradient = Tensor(zeros: [0])
         if computingInputGradient { inputGradient.prepareForOverwrite(shape: input.shape) }
         input.withUnsafeBufferPointer { x in
             dZ.withUnsafeBufferPointer { dz in
@@ -241,12 +247,15 @@ public final class Conv2DTranspose: Layer {
                 }
             }
         }
-        return inputGradient
+        cachedInput = nil
+        return computingInputGradient ? inputGradient : Tensor(zeros: [0])
     }
 
-    /// Drops the cached input and output.
+    /// Drops the cached input and releases the workspaces.
     public func clearCache() {
         cachedInput = nil
-        cachedOutput = nil
+        for keyPath in [\Conv2DTranspose.output, \.inferenceOutput, \.patches, \.preactivationGradient, \.inputGradient] {
+            self[keyPath: keyPath] = Tensor(zeros: [0])
+        }
     }
 }

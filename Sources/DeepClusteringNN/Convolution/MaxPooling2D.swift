@@ -23,6 +23,9 @@ public final class MaxPooling2D: Layer {
     private var cachedInputShape: [Int]?
     /// For every output element, the flat index of the input element that was its maximum.
     private var maximumIndices: [Int] = []
+    /// Workspaces for the output and ∂X, reused when callers have let go of the last ones.
+    private var output = Tensor(zeros: [0])
+    private var inputGradient = Tensor(zeros: [0])
 
     /// Creates a max-pooling layer.
     /// - Parameters:
@@ -72,7 +75,7 @@ public final class MaxPooling2D: Layer {
     /// Pools and remembers where each maximum came from.
     /// - Throws: ``LayerError/invalidInputShape(layer:expected:found:)`` for a bad input shape.
     public func forward(_ input: Tensor) throws -> Tensor {
-        let output = try pool(input, recordingIndices: true)
+        try pool(input, into: &output, recordingIndices: true)
         cachedInputShape = input.shape
         return output
     }
@@ -80,13 +83,14 @@ public final class MaxPooling2D: Layer {
     /// Pools without caching.
     /// - Throws: ``LayerError/invalidInputShape(layer:expected:found:)`` for a bad input shape.
     public func inference(_ input: Tensor) throws -> Tensor {
-        try pool(input, recordingIndices: false)
+        var result = Tensor(zeros: [0])
+        try pool(input, into: &result, recordingIndices: false)
+        return result
     }
 
-    private func pool(_ input: Tensor, recordingIndices: Bool) throws -> Tensor {
+    private func pool(_ input: Tensor, into output: inout Tensor, recordingIndices: Bool) throws {
         let g = try geometry(forInputShape: input.shape)
         let n = input.shape[0], c = g.channels
-        var output = Tensor(zeros: [0])
         output.prepareForOverwrite(shape: [n, g.gridHeight, g.gridWidth, c])
         if recordingIndices && maximumIndices.count != output.count {
             maximumIndices = [Int](repeating: 0, count: output.count)
@@ -105,7 +109,6 @@ public final class MaxPooling2D: Layer {
                 }
             }
         }
-        return output
     }
 
     /// Pools one image; `indices` (if given) receives flat batch indices of the maxima.
@@ -151,7 +154,8 @@ public final class MaxPooling2D: Layer {
         let inputShape = try requireForwardCache(cachedInputShape, layer: name)
         try validateOutputGradient(outputGradient, outputShape: outputShape(forInputShape: inputShape), layer: name)
         guard computingInputGradient else { return Tensor(zeros: [0]) }
-        var inputGradient = Tensor(zeros: inputShape)
+        inputGradient.prepareForOverwrite(shape: inputShape)
+        inputGradient.fill(with: 0)
         outputGradient.withUnsafeBufferPointer { dy in
             inputGradient.withUnsafeMutableBufferPointer { dx in
                 maximumIndices.withUnsafeBufferPointer { indices in
@@ -165,5 +169,8 @@ public final class MaxPooling2D: Layer {
     /// Drops the remembered input shape and maximum positions.
     public func clearCache() {
         cachedInputShape = nil
+        output = Tensor(zeros: [0])
+        inputGradient = Tensor(zeros: [0])
+        maximumIndices = []
     }
 }

@@ -15,6 +15,9 @@ public final class UpSampling2D: Layer {
     public var parameters: [Parameter] { [] }
 
     private var cachedInputShape: [Int]?
+    /// Workspaces for the output and ∂X, reused when callers have let go of the last ones.
+    private var output = Tensor(zeros: [0])
+    private var inputGradient = Tensor(zeros: [0])
 
     /// Creates an upsampling layer.
     /// - Parameters:
@@ -46,7 +49,7 @@ public final class UpSampling2D: Layer {
     /// Upsamples and remembers the input shape for the backward pass.
     /// - Throws: ``LayerError/invalidInputShape(layer:expected:found:)`` for a non-NHWC input.
     public func forward(_ input: Tensor) throws -> Tensor {
-        let output = try inference(input)
+        try upsample(input, into: &output)
         cachedInputShape = input.shape
         return output
     }
@@ -54,10 +57,15 @@ public final class UpSampling2D: Layer {
     /// Upsamples without caching.
     /// - Throws: ``LayerError/invalidInputShape(layer:expected:found:)`` for a non-NHWC input.
     public func inference(_ input: Tensor) throws -> Tensor {
+        var result = Tensor(zeros: [0])
+        try upsample(input, into: &result)
+        return result
+    }
+
+    private func upsample(_ input: Tensor, into output: inout Tensor) throws {
         let shape = try outputShape(forInputShape: input.shape)
         let rows = input.shape[0] * input.shape[1], w = input.shape[2], c = input.shape[3]
         let sh = size.height, sw = size.width, outRow = w * sw * c
-        var output = Tensor(zeros: [0])
         output.prepareForOverwrite(shape: shape)
         input.withUnsafeBufferPointer { x in
             output.withUnsafeMutableBufferPointer { y in
@@ -73,7 +81,6 @@ public final class UpSampling2D: Layer {
                 }
             }
         }
-        return output
     }
 
     /// Returns `∂X`, the sum of the output gradient over each `SH × SW` block.
@@ -89,7 +96,8 @@ public final class UpSampling2D: Layer {
         guard computingInputGradient else { return Tensor(zeros: [0]) }
         let rows = inputShape[0] * inputShape[1], w = inputShape[2], c = inputShape[3]
         let sh = size.height, sw = size.width, outRow = w * sw * c
-        var inputGradient = Tensor(zeros: inputShape)
+        inputGradient.prepareForOverwrite(shape: inputShape)
+        inputGradient.fill(with: 0)
         outputGradient.withUnsafeBufferPointer { dy in
             inputGradient.withUnsafeMutableBufferPointer { dx in
                 Parallel.forEachChunk(count: rows, minimumPerThread: max(1, 65_536 / max(outRow * sh, 1))) { range in
@@ -111,8 +119,10 @@ public final class UpSampling2D: Layer {
         return inputGradient
     }
 
-    /// Drops the remembered input shape.
+    /// Drops the remembered input shape and releases the workspaces.
     public func clearCache() {
         cachedInputShape = nil
+        output = Tensor(zeros: [0])
+        inputGradient = Tensor(zeros: [0])
     }
 }

@@ -62,3 +62,13 @@ func distinctValues(_ shape: [Int], seed: UInt64) throws -> Tensor {
     let values = (0..<count).map { Float($0) * 0.1 - Float(count) * 0.05 }.shuffled(using: &rng)
     return try Tensor(shape: shape, scalars: values)
 }
+
+/// The addresses of the output and input gradient of one training step of `layer`, after which
+/// both results are dropped (as a training loop does), so a layer that reuses its workspaces
+/// returns the same addresses on the next step.
+func stepAddresses(_ layer: some Layer, input: Tensor, seed: UInt64) throws -> [UnsafePointer<Float>?] {
+    var rng = SeededGenerator(seed: seed)
+    let y = try layer.forward(input)
+    let dx = try layer.backward(Tensor(randomNormal: y.shape, using: &rng))
+    return [y.withUnsafeBufferPointer { $0.baseAddress }, dx.withUnsafeBufferPointer { $0.baseAddress }]
+}
