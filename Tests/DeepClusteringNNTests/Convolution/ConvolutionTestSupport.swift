@@ -63,10 +63,22 @@ func distinctValues(_ shape: [Int], seed: UInt64) throws -> Tensor {
     return try Tensor(shape: shape, scalars: values)
 }
 
-/// The addresses of the output and input gradient of one training step of `layer`, after which
-/// both results are dropped (as a training loop does), so a layer that reuses its workspaces
-/// returns the same addresses on the next step.
-func stepAddresses(_ layer: some Layer, input: Tensor, seed: UInt64) throws -> [UnsafePointer<Float>?] {
+/// Expects two training steps of `layer` on `input` to return their output and input gradient
+/// in the same buffers, the results of the first step having been dropped (as a training loop
+/// does). Between the steps, tensors of the same sizes are allocated: had the layer freed its
+/// buffers, these would take their place and the second step's addresses would differ.
+func expectWorkspacesReused(_ layer: some Layer, input: Tensor) throws {
+    let first = try stepAddresses(layer, input: input, seed: 1)
+    let blockers = [Tensor(zeros: try layer.outputShape(forInputShape: input.shape)), Tensor(zeros: input.shape)]
+    let second = try stepAddresses(layer, input: input, seed: 2)
+    #expect(first == second)
+    #expect(!first.contains(nil))
+    #expect(blockers.allSatisfy { b in b.withUnsafeBufferPointer { !first.contains($0.baseAddress) } })
+}
+
+/// The addresses of the output and input gradient of one training step of `layer`; both results
+/// are dropped on return.
+private func stepAddresses(_ layer: some Layer, input: Tensor, seed: UInt64) throws -> [UnsafePointer<Float>?] {
     var rng = SeededGenerator(seed: seed)
     let y = try layer.forward(input)
     let dx = try layer.backward(Tensor(randomNormal: y.shape, using: &rng))
