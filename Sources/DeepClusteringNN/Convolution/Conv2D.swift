@@ -39,10 +39,13 @@ public final class Conv2D: Layer {
     /// The activation applied after the bias.
     public let activation: ConvolutionActivation
     /// The largest patch matrix (im2col workspace) built at once, in bytes; larger batches are
-    /// processed in chunks of images. Defaults to 64 MiB, large enough for the seed's layers at
-    /// batch 256 in one chunk and small enough to stay cheap. At least one image is always
-    /// processed at a time.
-    public var workspaceByteLimit: Int = 64 << 20
+    /// processed in chunks of images (at least one image at a time).
+    ///
+    /// Defaults to ``ConvolutionDefaults/workspaceByteLimit`` (4 MiB): a chunk that stays in
+    /// cache makes im2col, col2im and the GEMMs that read the patches cheaper than one
+    /// batch-sized matrix. When the whole batch fits, the backward pass reuses the forward
+    /// patches instead of rebuilding them.
+    public var workspaceByteLimit: Int = ConvolutionDefaults.workspaceByteLimit
 
     /// The trainable parameters: ``kernel`` then ``bias``.
     public var parameters: [Parameter] { [kernel, bias] }
@@ -60,6 +63,7 @@ public final class Conv2D: Layer {
     /// Workspaces for ∂patches, ∂Z and ∂X.
     private var patchGradient = Tensor(zeros: [0])
     private var preactivationGradient = Tensor(zeros: [0])
+    private var partialBiasSums = Tensor(zeros: [0])
     private var inputGradient = Tensor(zeros: [0])
 
     /// Creates a convolution with Glorot-uniform filters and a zero bias (Keras's defaults).
@@ -212,8 +216,9 @@ public final class Conv2D: Layer {
         try validateOutputGradient(outputGradient, outputShape: output.shape, layer: name)
         let g = try geometry(forInputShape: input.shape)
         let n = input.shape[0], outC = outputChannels
-        let dZ = activation.preactivationGradient(outputGradient, output: output, workspace: &preactivationGradient)
-        addColumnSums(of: dZ, into: &bias.gradient)
+        let dZ = activation.backpropagate(
+            outputGradient, output: output, workspace: &preactivationGradient, partialSums: &partialBiasSums,
+            biasGradient: &bias.gradient)
 
         if computingInputGradient {
             inputGradient.prepareForOverwrite(shape: input.shape)

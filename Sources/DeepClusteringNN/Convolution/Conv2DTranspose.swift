@@ -42,8 +42,9 @@ public final class Conv2DTranspose: Layer {
     /// The activation applied after the bias.
     public let activation: ConvolutionActivation
     /// The largest patch matrix built at once, in bytes (`N·H·W·KH·KW·outC` floats for a whole
-    /// batch); larger batches are processed in chunks of images. Defaults to 64 MiB.
-    public var workspaceByteLimit: Int = 64 << 20
+    /// batch); larger batches are processed in chunks of images (at least one image at a time).
+    /// Defaults to ``ConvolutionDefaults/workspaceByteLimit`` (4 MiB), so chunks stay in cache.
+    public var workspaceByteLimit: Int = ConvolutionDefaults.workspaceByteLimit
 
     /// The trainable parameters: ``kernel`` then ``bias``.
     public var parameters: [Parameter] { [kernel, bias] }
@@ -58,6 +59,7 @@ public final class Conv2DTranspose: Layer {
     private var patches = Tensor(zeros: [0])
     /// Workspaces for ∂Z and ∂X.
     private var preactivationGradient = Tensor(zeros: [0])
+    private var partialBiasSums = Tensor(zeros: [0])
     private var inputGradient = Tensor(zeros: [0])
 
     /// Creates a transposed convolution with Glorot-uniform filters and a zero bias (Keras's
@@ -214,8 +216,9 @@ public final class Conv2DTranspose: Layer {
         try validateOutputGradient(outputGradient, outputShape: output.shape, layer: name)
         let g = try geometry(forInputShape: input.shape)
         let n = input.shape[0], inC = inputChannels
-        let dZ = activation.preactivationGradient(outputGradient, output: output, workspace: &preactivationGradient)
-        addColumnSums(of: dZ, into: &bias.gradient)
+        let dZ = activation.backpropagate(
+            outputGradient, output: output, workspace: &preactivationGradient, partialSums: &partialBiasSums,
+            biasGradient: &bias.gradient)
 
         if computingInputGradient { inputGradient.prepareForOverwrite(shape: input.shape) }
         input.withUnsafeBufferPointer { x in

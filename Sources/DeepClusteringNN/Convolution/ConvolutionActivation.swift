@@ -38,50 +38,67 @@ extension ConvolutionActivation {
         }
     }
 
-    /// Writes `∂loss/∂preactivation = outputGradient ⊙ f′` (with `f′` computed from `output`)
-    /// into `result`; all three hold `count` floats. Not called for ``linear``.
-    func preactivationGradient(
-        _ outputGradient: UnsafePointer<Float>, output: UnsafePointer<Float>,
-        into result: UnsafeMutablePointer<Float>, count: Int
-    ) {
+    /// Computes `∂Z = ∂Y ⊙ f′` (with `f′` from the cached `output`) and adds its column sums
+    /// (over all `[N·OH·OW]` rows) to `biasGradient`, in one pass split across cores by rows.
+    ///
+    /// Each block of rows sums into its own row of `partialSums` (a workspace), which are then
+    /// added in order, so the result depends only on the thread count.
+    /// - Returns: `∂Z`: `outputGradient` itself for ``linear``, otherwise `workspace`.
+    func backpropagate(
+        _ outputGradient: Tensor, output: Tensor, workspace: inout Tensor, partialSums: inout Tensor,
+        biasGradient: inout Tensor
+    ) -> Tensor {
+        let width = biasGradient.count
+        let rows = width == 0 ? 0 : output.count / width
+        let parts = output.count >= 131_072 ? max(1, min(Parallel.threadCount, rows)) : 1
+        partialSums.prepareForOverwrite(shape: [parts, width])
+        partialSums.fill(with: 0)
+        if self != .linear { workspace.prepareForOverwrite(shape: output.shape) }
         let activation = self
-        Parallel.forEachChunk(count: count) { range in
-            switch activation {
-            case .linear: for i in range { result[i] = outputGradient[i] }
-            case .relu: for i in range { result[i] = output[i] > 0 ? outputGradient[i] : 0 }
-            case .sigmoid: for i in range { result[i] = outputGradient[i] * output[i] * (1 - output[i]) }
-            case .tanh: for i in range { result[i] = outputGradient[i] * (1 - output[i] * output[i]) }
-            }
-        }
-    }
-
-    /// The gradient with respect to the pre-activation for `outputGradient` and the cached
-    /// `output`: `outputGradient` itself for ``linear``, otherwise written into `workspace`.
-    func preactivationGradient(_ outputGradient: Tensor, output: Tensor, workspace: inout Tensor) -> Tensor {
-        if self == .linear { return outputGradient }
-        workspace.prepareForOverwrite(shape: output.shape)
-        outputGradient.withUnsafeBufferPointer { dy in
-            output.withUnsafeBufferPointer { y in
-                workspace.withUnsafeMutableBufferPointer { dz in
-                    preactivationGradient(dy.baseAddress!, output: y.baseAddress!, into: dz.baseAddress!, count: y.count)
+        outputGradient.withUnsafeBufferPointer { dyBuffer in
+            output.withUnsafeBufferPointer { yBuffer in
+                workspace.withUnsafeMutableBufferPointer { dzBuffer in
+                    partialSums.withUnsafeMutableBufferPointer { partialBuffer in
+                        let dy = dyBuffer.baseAddress!, y = yBuffer.baseAddress!
+                        let dz = dzBuffer.baseAddress, partial = partialBuffer.baseAddress!
+                        Parallel.forEachChunk(count: parts, minimumPerThread: 1) { range in
+                            for part in range {
+                                let lo = rows * part / parts, hi = rows * (part + 1) / parts
+                                let sums = partial + part * width
+                                @inline(__always) func pass(_ derivative: (Float, Float) -> Float) {
+                                    let out = dz!
+                                    for r in lo..<hi {
+                                        let o = r * width
+                                        for j in 0..<width {
+                                            let g = derivative(dy[o + j], y[o + j])
+                                            out[o + j] = g
+                                            sums[j] += g
+                                        }
+                                    }
+                                }
+                                switch activation {
+                                case .linear:
+                                    for r in lo..<hi {
+                                        let row = dy + r * width
+                                        for j in 0..<width { sums[j] += row[j] }
+                                    }
+                                case .relu: pass { g, o in o > 0 ? g : 0 }
+                                case .sigmoid: pass { g, o in g * o * (1 - o) }
+                                case .tanh: pass { g, o in g * (1 - o * o) }
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }
-        return workspace
-    }
-}
-
-/// Adds the column sums of a `[rows, width]` matrix to `sums` (`width` floats): the bias
-/// gradient of a layer whose bias is broadcast over rows.
-func addColumnSums(of matrix: Tensor, into sums: inout Tensor) {
-    let width = sums.count
-    let rows = width == 0 ? 0 : matrix.count / width
-    matrix.withUnsafeBufferPointer { m in
-        sums.withUnsafeMutableBufferPointer { s in
-            for r in 0..<rows {
-                let row = m.baseAddress! + r * width
-                for j in 0..<width { s[j] += row[j] }
+        partialSums.withUnsafeBufferPointer { partial in
+            biasGradient.withUnsafeMutableBufferPointer { bias in
+                for part in 0..<parts {
+                    for j in 0..<width { bias[j] += partial[part * width + j] }
+                }
             }
         }
+        return self == .linear ? outputGradient : workspace
     }
 }

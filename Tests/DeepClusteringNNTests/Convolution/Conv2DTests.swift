@@ -95,4 +95,22 @@ import _TestSupport
         let x = Tensor(randomUniform: [4, 9, 8, 3], using: &rng)
         try expectWorkspacesReused(layer, input: x)
     }
+
+    /// Large enough for the bias gradient to be summed in parallel blocks.
+    @Test(arguments: [ConvolutionActivation.linear, .relu])
+    func biasGradientOfALargeBatch(activation: ConvolutionActivation) throws {
+        var rng = SeededGenerator(seed: 12)
+        let layer = try Conv2D(
+            inputChannels: 2, outputChannels: 8, kernelSize: 1, activation: activation, using: &rng)
+        let x = Tensor(randomUniform: [8, 64, 64, 2], in: -1...1, using: &rng)
+        let y = try layer.forward(x)
+        #expect(y.count >= 262_144)
+        let upstream = Tensor(randomNormal: y.shape, using: &rng)
+        layer.zeroGradients()
+        _ = try layer.backward(upstream)
+        var expected = [Double](repeating: 0, count: 8)
+        let ys = y.scalars, gs = upstream.scalars
+        for i in ys.indices where activation == .linear || ys[i] > 0 { expected[i % 8] += Double(gs[i]) }
+        #expect(allClose(layer.bias.gradient.scalars, expected.map(Float.init), absolute: 1e-2, relative: 1e-4))
+    }
 }
