@@ -41,6 +41,13 @@ public protocol Layer: AnyObject {
 
     /// Drops cached activations (after training, or to free memory).
     func clearCache()
+
+    /// The trainable parameters with names unique within this layer, joined by dots, such as
+    /// `encoder_0.kernel` for a ``Sequential`` or `kernel` for a ``Dense`` (used by checkpoints).
+    ///
+    /// Names are relative to the layer asked: a container prefixes each child's names with the
+    /// child's ``name``. The default lists ``parameters`` under their own names.
+    var namedParameters: [(name: String, parameter: Parameter)] { get }
 }
 
 extension Layer {
@@ -54,6 +61,11 @@ extension Layer {
     /// The backward pass, always computing the input gradient.
     public func backward(_ outputGradient: Tensor) throws -> Tensor {
         try backward(outputGradient, computingInputGradient: true)
+    }
+
+    /// Lists ``parameters`` under their own names (``Parameter/name``).
+    public var namedParameters: [(name: String, parameter: Parameter)] {
+        parameters.map { ($0.name, $0) }
     }
 
     /// The number of trainable scalars.

@@ -1,0 +1,78 @@
+/// One evaluation of the clustering phase, taken every ``DECConfiguration/updateInterval``
+/// iterations when the target distribution is recomputed (one row of `history.csv`).
+public struct DECUpdate: Sendable, Equatable, Codable {
+    /// The number of training iterations (batches) done before this evaluation.
+    public var iteration: Int
+    /// The mean training loss over the batches since the previous update (`nan` at iteration 0).
+    public var loss: Float
+    /// The mean KL(P‖Q) term over the same batches (unweighted).
+    public var clusteringLoss: Float
+    /// The mean reconstruction MSE over the same batches (IDEC only; `nan` for DEC).
+    public var reconstructionLoss: Float
+    /// The fraction of samples whose cluster changed since the previous evaluation.
+    public var deltaLabel: Double
+    /// Clustering accuracy against the labels, when labels were given.
+    public var accuracy: Double?
+    /// Normalized mutual information, when labels were given.
+    public var nmi: Double?
+    /// Adjusted Rand index, when labels were given.
+    public var ari: Double?
+}
+
+/// What ``DECTrainer/fit(_:labels:optimizer:progress:)`` returns.
+public struct DECResult: Sendable {
+    /// The cluster of every sample after training.
+    public var assignments: [Int]
+    /// The k-means initialisation on the pretrained embedding.
+    public var initialization: KMeansResult
+    /// ACC/NMI/ARI of the k-means initialisation (when labels were given).
+    public var initialMetrics: ClusteringScores?
+    /// One entry per update of the target distribution, the last one describing the final model.
+    public var history: [DECUpdate]
+    /// The training iterations run.
+    public var iterations: Int
+    /// Whether training stopped because fewer than `tolerance` of the labels changed (rather
+    /// than reaching `maxIterations`).
+    public var converged: Bool
+    /// The scores of the final assignments (when labels were given).
+    public var finalMetrics: ClusteringScores? {
+        guard let last = history.last, let a = last.accuracy, let n = last.nmi, let r = last.ari else { return nil }
+        return ClusteringScores(accuracy: a, nmi: n, ari: r)
+    }
+}
+
+/// Clustering accuracy, NMI and ARI of one set of assignments against the labels.
+public struct ClusteringScores: Sendable, Equatable, Codable {
+    /// Best one-to-one matching accuracy.
+    public var accuracy: Double
+    /// Normalized mutual information (arithmetic mean).
+    public var nmi: Double
+    /// Adjusted Rand index.
+    public var ari: Double
+
+    /// Creates scores from their three values.
+    public init(accuracy: Double, nmi: Double, ari: Double) {
+        self.accuracy = accuracy
+        self.nmi = nmi
+        self.ari = ari
+    }
+
+    /// Scores `predictions` against `labels`.
+    /// - Throws: ``ClusteringError`` for mismatched or negative labels.
+    public init(labels: [Int], predictions: [Int]) throws {
+        self.init(
+            accuracy: try clusteringAccuracy(labels: labels, predictions: predictions),
+            nmi: try normalizedMutualInformation(labels: labels, predictions: predictions),
+            ari: try adjustedRandIndex(labels: labels, predictions: predictions))
+    }
+}
+
+/// Progress reported while ``DECTrainer`` runs.
+public enum DECEvent: Sendable {
+    /// The pretrained embedding was computed and k-means initialised the centres.
+    case initialized(KMeansResult, ClusteringScores?)
+    /// One training batch finished.
+    case batchEnded(iteration: Int, maxIterations: Int, loss: Float)
+    /// The target distribution was recomputed and the model evaluated.
+    case updated(DECUpdate)
+}

@@ -1,0 +1,64 @@
+import Foundation
+
+extension DECTrainer {
+    /// The metadata key holding the JSON-encoded ``DECConfiguration``.
+    public static let configurationMetadataKey = "dec.configuration"
+
+    /// Saves the whole clustering model (encoder, decoder if any, and centres) with its
+    /// configuration to a safetensors file, atomically.
+    ///
+    /// Names: `encoder.…`, `decoder.…`, `clustering.clusters`. The configuration is stored as
+    /// JSON under ``configurationMetadataKey``; `metadata` adds more (e.g. the architecture).
+    /// - Throws: ``DECError/invalidInput(_:)`` before ``fit(_:labels:optimizer:progress:)``;
+    ///   file errors.
+    public func save(to path: String, metadata: [String: String] = [:]) throws {
+        guard let clustering else {
+            throw DECError.invalidInput("nothing to save: the model has no cluster centres yet")
+        }
+        var tensors = encoder.parameterTensors(prefix: "encoder")
+        if let decoder { tensors.merge(decoder.parameterTensors(prefix: "decoder")) { a, _ in a } }
+        tensors["clustering.clusters"] = clustering.clusters.value
+        var meta = metadata
+        meta[Self.configurationMetadataKey] = String(decoding: try JSONEncoder().encode(configuration), as: UTF8.self)
+        meta["format"] = "DeepClustering DEC checkpoint 1"
+        try SafeTensors(tensors: tensors, metadata: meta).write(to: path)
+    }
+
+    /// Loads a model saved by ``save(to:metadata:)`` into this trainer's encoder (and decoder,
+    /// when the file has one and this trainer has one) and its centres.
+    ///
+    /// Every name and shape is checked before anything changes; the error lists every mismatch.
+    /// - Returns: The file's metadata.
+    /// - Throws: ``DataError`` for an unreadable file or mismatched tensors;
+    ///   ``DECError/checkpointMismatch(path:message:)`` when the centres do not fit.
+    @discardableResult
+    public func load(from path: String) throws -> [String: String] {
+        let file = try SafeTensors(contentsOf: path)
+        guard let centers = file.tensors["clustering.clusters"], centers.rank == 2 else {
+            throw DECError.checkpointMismatch(path: path, message: "no rank-2 tensor clustering.clusters")
+        }
+        guard centers.shape[0] == configuration.clusterCount else {
+            throw DECError.checkpointMismatch(
+                path: path, message: "the file has \(centers.shape[0]) clusters, this trainer \(configuration.clusterCount)")
+        }
+        try encoder.loadParameters(from: file, prefix: "encoder", allowingOtherNames: true)
+        let hasDecoder = file.tensors.keys.contains { $0.hasPrefix("decoder.") }
+        if let decoder, hasDecoder {
+            try decoder.loadParameters(from: file, prefix: "decoder", allowingOtherNames: true)
+        }
+        installClustering(try ClusteringLayer(centers: centers, alpha: configuration.alpha))
+        return file.metadata
+    }
+
+    /// Reads the configuration stored in a checkpoint written by ``save(to:metadata:)``.
+    /// - Throws: ``DECError/checkpointMismatch(path:message:)`` when it is absent or unreadable.
+    public static func configuration(storedIn path: String) throws -> (DECConfiguration, [String: String]) {
+        let file = try SafeTensors(contentsOf: path)
+        guard let json = file.metadata[configurationMetadataKey],
+              let config = try? JSONDecoder().decode(DECConfiguration.self, from: Data(json.utf8))
+        else {
+            throw DECError.checkpointMismatch(path: path, message: "no readable \(configurationMetadataKey) in the metadata")
+        }
+        return (config, file.metadata)
+    }
+}

@@ -1,0 +1,253 @@
+import Foundation
+
+/// Trains a deep clustering model the way DEC (Xie et al. 2016) and IDEC (Guo et al. 2017) do:
+/// k-means on the pretrained embedding initialises the cluster centres, then the encoder and
+/// the centres are trained together on `KL(P‖Q)` against a sharpened target `P` that is
+/// recomputed every ``DECConfiguration/updateInterval`` batches.
+///
+/// ```swift
+/// let ae = try Autoencoder.dense([784, 500, 500, 2000, 10], using: &rng)
+/// try ae.pretrain(on: x, epochs: 300, batchSize: 256, optimizer: SGD(learningRate: 1, momentum: 0.9))
+/// let dec = try DECTrainer(encoder: ae.encoder, configuration: DECConfiguration(clusterCount: 10))
+/// let result = try dec.fit(x, labels: y, optimizer: SGD(learningRate: 0.01, momentum: 0.9))
+/// let clusters = try dec.predict(otherImages)
+/// ```
+///
+/// The loop follows the seed exactly: at iteration `t` with `t % updateInterval == 0`, compute
+/// `Q` for the whole dataset, `P = targetDistribution(Q)`, the assignments `argmax Q`, the
+/// fraction of assignments that changed (`deltaLabel`) and, with labels, ACC/NMI/ARI; stop when
+/// `t > 0` and `deltaLabel < tolerance`. Otherwise train on the next batch, batches being taken
+/// in order (the last, partial batch included) and wrapping around. IDEC also trains the decoder
+/// on `γ·KL + MSE`. The trainer shares the encoder (and decoder) objects it is given: training
+/// updates them in place.
+public final class DECTrainer {
+    /// The network from inputs to the embedding.
+    public let encoder: any Layer
+    /// The decoder from the embedding back to inputs (used by ``DECMode/idec(clusteringWeight:)``).
+    public let decoder: (any Layer)?
+    /// The settings of the clustering phase.
+    public let configuration: DECConfiguration
+    /// The Student's t clustering layer, created by ``fit(_:labels:optimizer:progress:)`` (or by
+    /// loading a checkpoint); `nil` before.
+    public private(set) var clustering: ClusteringLayer?
+
+    /// Creates a trainer.
+    /// - Parameters:
+    ///   - encoder: The pretrained encoder (its output is the embedding, `[N, d]`).
+    ///   - decoder: The pretrained decoder; required for IDEC, ignored by DEC.
+    ///   - configuration: The settings; see ``DECConfiguration``.
+    /// - Throws: ``DECError/invalidConfiguration(_:)`` for a bad setting or IDEC without decoder.
+    public init(encoder: any Layer, decoder: (any Layer)? = nil, configuration: DECConfiguration) throws {
+        try configuration.validate()
+        if configuration.mode.usesReconstruction && decoder == nil {
+            throw DECError.invalidConfiguration("IDEC trains on the reconstruction loss and needs the decoder")
+        }
+        self.encoder = encoder
+        self.decoder = decoder
+        self.configuration = configuration
+    }
+
+    /// Creates a trainer for the encoder and decoder of a pretrained autoencoder.
+    public convenience init(autoencoder: Autoencoder, configuration: DECConfiguration) throws {
+        try self.init(encoder: autoencoder.encoder, decoder: autoencoder.decoder, configuration: configuration)
+    }
+
+    /// The parameters the clustering phase trains: encoder, centres and, for IDEC, decoder.
+    public var trainableParameters: [Parameter] {
+        var p = encoder.parameters + (clustering?.parameters ?? [])
+        if configuration.mode.usesReconstruction, let decoder { p += decoder.parameters }
+        return p
+    }
+
+    /// Initialises the centres with k-means on the embedding of `x` and then self-trains.
+    /// - Parameters:
+    ///   - x: The data, `[N, …]` as the encoder expects it.
+    ///   - labels: Ground-truth classes for evaluation only (never used for training); `nil`
+    ///     when unknown.
+    ///   - optimizer: Updates ``trainableParameters`` (seed: SGD(0.01, momentum 0.9) for dense
+    ///     DEC, Adam for IDEC and the convolutional models).
+    ///   - progress: Called after initialisation, after every batch and at every update.
+    /// - Returns: The assignments, the k-means initialisation and the history of updates.
+    /// - Throws: ``DECError/invalidInput(_:)`` for unusable data, ``DECError/diverged(iteration:loss:)``
+    ///   when the loss stops being finite, and layer, optimizer and k-means errors as they arise.
+    @discardableResult
+    public func fit(
+        _ x: Tensor, labels: [Int]? = nil, optimizer: any Optimizer,
+        progress: ((DECEvent) -> Void)? = nil
+    ) throws -> DECResult {
+        let config = configuration
+        guard x.rank >= 2 else { throw DECError.invalidInput("data must be [N, …] with N samples, found \(x.shape)") }
+        let n = x.shape[0]
+        guard n >= config.clusterCount else {
+            throw DECError.invalidInput("\(config.clusterCount) clusters need at least as many samples, found \(n)")
+        }
+        if let labels, labels.count != n {
+            throw DECError.invalidInput("\(n) samples but \(labels.count) labels")
+        }
+        if let labels, let bad = labels.first(where: { $0 < 0 }) {
+            throw DECError.invalidInput("labels must be ≥ 0, found \(bad)")
+        }
+        if config.mode.usesReconstruction, let decoder {
+            let reconstructed = try decoder.outputShape(forInputShape: try encoder.outputShape(forInputShape: x.shape))
+            guard reconstructed == x.shape else {
+                throw DECError.invalidInput("the decoder reconstructs \(reconstructed), the data is \(x.shape)")
+            }
+        }
+
+        // Initialisation: k-means (n_init restarts) on the pretrained embedding.
+        let embedding = try encoder.predict(x, batchSize: config.batchSize)
+        guard embedding.rank == 2 else {
+            throw DECError.invalidInput("the encoder must output [N, d] embeddings, found \(embedding.shape)")
+        }
+        let kmeans = try KMeans(
+            clusterCount: config.clusterCount, initializationCount: config.kmeansInitializationCount,
+            seed: config.seed
+        ).fit(embedding)
+        let clustering = try ClusteringLayer(centers: kmeans.centers, alpha: config.alpha)
+        self.clustering = clustering
+        let initialScores = try labels.map { try ClusteringScores(labels: $0, predictions: kmeans.labels) }
+        progress?(.initialized(kmeans, initialScores))
+
+        var state = LoopState(previous: kmeans.labels)
+        let parameters = trainableParameters
+        var workspace = StepWorkspace()
+        var target = Tensor(zeros: [0])
+        var index = 0
+        var iteration = 0
+        var converged = false
+        while true {
+            if iteration % config.updateInterval == 0 || iteration == config.maxIterations {
+                let q = try softAssignments(x)
+                target = try targetDistribution(q)
+                let update = try state.evaluate(q: q, iteration: iteration, labels: labels, mode: config.mode)
+                progress?(.updated(update))
+                if iteration > 0 && update.deltaLabel < config.tolerance {
+                    converged = true
+                    break
+                }
+            }
+            if iteration == config.maxIterations { break }
+
+            // The seed's batch order: in order, the last partial batch included, then wrap.
+            let start = index * config.batchSize
+            let end = min(start + config.batchSize, n)
+            index = (index + 1) * config.batchSize <= n ? index + 1 : 0
+            let (loss, kl, mse) = try trainStep(
+                x, target: target, rows: start..<end, parameters: parameters, optimizer: optimizer,
+                workspace: &workspace, iteration: iteration)
+            state.accumulate(loss: loss, clustering: kl, reconstruction: mse)
+            iteration += 1
+            progress?(.batchEnded(iteration: iteration, maxIterations: config.maxIterations, loss: loss))
+        }
+        return DECResult(
+            assignments: state.previous, initialization: kmeans, initialMetrics: initialScores,
+            history: state.history, iterations: iteration, converged: converged)
+    }
+
+    /// One batch: forward through encoder, clustering layer (and decoder), the weighted losses,
+    /// backward, a finiteness check and the optimizer step.
+    private func trainStep(
+        _ x: Tensor, target: Tensor, rows: Range<Int>, parameters: [Parameter], optimizer: any Optimizer,
+        workspace w: inout StepWorkspace, iteration: Int
+    ) throws -> (Float, Float, Float) {
+        guard let clustering else { throw DECError.invalidInput("the clustering layer is not initialised") }
+        try x.gatherRows(at: rows, into: &w.batch)
+        try target.gatherRows(at: rows, into: &w.batchTarget)
+        for p in parameters { p.zeroGradient() }
+        let z = try encoder.forward(w.batch)
+        let q = try clustering.forward(z)
+        let gamma = configuration.mode.clusteringWeight
+        let kl = try klDivergence(target: w.batchTarget, predicted: q, weight: gamma, gradientInto: &w.qGradient)
+        var loss = kl
+        var mse = Float.nan
+        if configuration.mode.usesReconstruction, let decoder {
+            let reconstruction = try decoder.forward(z)
+            mse = try meanSquaredError(reconstruction, w.batch, gradientInto: &w.reconstructionGradient)
+            loss += mse
+        }
+        guard loss.isFinite else { throw DECError.diverged(iteration: iteration + 1, loss: loss) }
+        let zGradientFromClusters = try clustering.backward(w.qGradient, computingInputGradient: true)
+        if configuration.mode.usesReconstruction, let decoder {
+            let zGradientFromDecoder = try decoder.backward(w.reconstructionGradient, computingInputGradient: true)
+            w.zGradient.prepareForOverwrite(shape: zGradientFromClusters.shape)
+            zGradientFromClusters.withUnsafeBufferPointer { a in
+                zGradientFromDecoder.withUnsafeBufferPointer { b in
+                    w.zGradient.withUnsafeMutableBufferPointer { c in
+                        for i in c.indices { c[i] = a[i] + b[i] }
+                    }
+                }
+            }
+            _ = try encoder.backward(w.zGradient, computingInputGradient: false)
+        } else {
+            _ = try encoder.backward(zGradientFromClusters, computingInputGradient: false)
+        }
+        try optimizer.step(parameters)
+        return (loss, gamma > 0 ? kl / gamma : 0, mse)
+    }
+
+    /// The soft assignments `Q` (`[N, k]`, rows summing to 1) of `x` under the current model.
+    /// - Throws: ``DECError/invalidInput(_:)`` before the model is initialised; layer errors for
+    ///   data of the wrong shape.
+    public func softAssignments(_ x: Tensor) throws -> Tensor {
+        guard let clustering else {
+            throw DECError.invalidInput("the model has no cluster centres yet: call fit or load a checkpoint first")
+        }
+        let z = try encoder.predict(x, batchSize: configuration.batchSize)
+        return try clustering.inference(z)
+    }
+
+    /// The cluster of each sample of `x` (the argmax of its soft assignment).
+    /// - Throws: As ``softAssignments(_:)``.
+    public func predict(_ x: Tensor) throws -> [Int] {
+        try softAssignments(x).argmax()
+    }
+
+    /// Replaces the clustering layer (used when loading a checkpoint).
+    func installClustering(_ layer: ClusteringLayer) {
+        clustering = layer
+    }
+}
+
+/// Buffers reused across training steps so the steady state allocates nothing large.
+struct StepWorkspace {
+    var batch = Tensor(zeros: [0])
+    var batchTarget = Tensor(zeros: [0])
+    var qGradient = Tensor(zeros: [0])
+    var reconstructionGradient = Tensor(zeros: [0])
+    var zGradient = Tensor(zeros: [0])
+}
+
+/// The running sums between updates and the evaluation at each update.
+struct LoopState {
+    var previous: [Int]
+    var history: [DECUpdate] = []
+    var lossSum = 0.0, klSum = 0.0, mseSum = 0.0
+    var batches = 0
+
+    init(previous: [Int]) { self.previous = previous }
+
+    mutating func accumulate(loss: Float, clustering: Float, reconstruction: Float) {
+        lossSum += Double(loss)
+        klSum += Double(clustering)
+        mseSum += Double(reconstruction)
+        batches += 1
+    }
+
+    mutating func evaluate(q: Tensor, iteration: Int, labels: [Int]?, mode: DECMode) throws -> DECUpdate {
+        let assignments = try q.argmax()
+        let changed = zip(assignments, previous).reduce(0) { $0 + ($1.0 != $1.1 ? 1 : 0) }
+        let scores = try labels.map { try ClusteringScores(labels: $0, predictions: assignments) }
+        let b = Double(batches)
+        let update = DECUpdate(
+            iteration: iteration,
+            loss: batches > 0 ? Float(lossSum / b) : .nan,
+            clusteringLoss: batches > 0 ? Float(klSum / b) : .nan,
+            reconstructionLoss: batches > 0 && mode.usesReconstruction ? Float(mseSum / b) : .nan,
+            deltaLabel: Double(changed) / Double(max(assignments.count, 1)),
+            accuracy: scores?.accuracy, nmi: scores?.nmi, ari: scores?.ari)
+        history.append(update)
+        previous = assignments
+        lossSum = 0; klSum = 0; mseSum = 0; batches = 0
+        return update
+    }
+}

@@ -1,0 +1,65 @@
+import DeepClusteringCore
+import DeepClusteringData
+
+extension Layer {
+    /// The layer's parameter values by their dotted names (``namedParameters``), ready to save.
+    /// - Parameter prefix: Prepended with a dot to every name (e.g. `encoder`), or `nil`.
+    public func parameterTensors(prefix: String? = nil) -> [String: Tensor] {
+        var out: [String: Tensor] = [:]
+        for (name, p) in namedParameters { out[prefix.map { "\($0).\(name)" } ?? name] = p.value }
+        return out
+    }
+
+    /// The shape of every parameter by its dotted name.
+    /// - Parameter prefix: Prepended with a dot to every name, or `nil`.
+    public func parameterShapes(prefix: String? = nil) -> [String: [Int]] {
+        parameterTensors(prefix: prefix).mapValues(\.shape)
+    }
+
+    /// Saves every parameter to a safetensors file (F32, by dotted name), atomically.
+    /// - Parameters:
+    ///   - path: The destination file.
+    ///   - metadata: Extra strings stored in the header (`__metadata__`), e.g. the training
+    ///     configuration.
+    /// - Throws: ``DataError`` when the file cannot be written.
+    public func saveParameters(to path: String, metadata: [String: String] = [:]) throws {
+        try SafeTensors(tensors: parameterTensors(), metadata: metadata).write(to: path)
+    }
+
+    /// Loads every parameter from a safetensors file written by ``saveParameters(to:metadata:)``
+    /// (or by PyTorch/Keras tooling using the same names).
+    ///
+    /// Nothing is changed unless the file holds exactly this layer's names with the right
+    /// shapes; otherwise the error lists every missing, unexpected and mis-shaped tensor.
+    /// - Returns: The file's metadata.
+    /// - Throws: ``DataError`` for an unreadable file or any mismatch.
+    @discardableResult
+    public func loadParameters(from path: String) throws -> [String: String] {
+        let file = try SafeTensors(contentsOf: path)
+        try loadParameters(from: file, prefix: nil, allowingOtherNames: false)
+        return file.metadata
+    }
+
+    /// Copies the tensors named `prefix.name` of `file` into this layer's parameters.
+    /// - Parameters:
+    ///   - file: The loaded tensors.
+    ///   - prefix: The prefix of this layer's names in `file`, or `nil`.
+    ///   - allowingOtherNames: Whether `file` may hold tensors that belong to other parts of a
+    ///     model (names outside this prefix are then ignored).
+    /// - Throws: ``DataError/tensorMismatch(path:mismatches:)`` listing every mismatch; nothing
+    ///   is copied in that case.
+    public func loadParameters(from file: SafeTensors, prefix: String?, allowingOtherNames: Bool) throws {
+        let expected = parameterShapes(prefix: prefix)
+        var relevant = file
+        if allowingOtherNames {
+            relevant.tensors = file.tensors.filter { name, _ in
+                prefix.map { name.hasPrefix($0 + ".") } ?? expected[name] != nil
+            }
+        }
+        try relevant.verify(shapes: expected)
+        for (name, p) in namedParameters {
+            let key = prefix.map { "\($0).\(name)" } ?? name
+            p.value = relevant.tensors[key]!
+        }
+    }
+}

@@ -1,0 +1,112 @@
+import DeepClusteringCore
+
+extension Layer {
+    /// Trains the layer to map `inputs` to `targets` (or to reconstruct `inputs`) under mean
+    /// squared error, with mini-batches shuffled from a seeded generator.
+    ///
+    /// Each step: gather the batch rows into reused tensors, forward, MSE into a reused gradient
+    /// buffer, check the loss is finite, backward (skipping the first layer's input gradient),
+    /// then the optimizer step, which also zeroes the gradients for the next batch
+    /// (``Optimizer/stepZeroingGradients(_:)``). In steady state nothing large is allocated.
+    /// - Parameters:
+    ///   - inputs: `[N, …]`, one sample per row.
+    ///   - targets: `[N, …]` matching the layer's output, or `nil` (the default) to reconstruct
+    ///     `inputs` (an autoencoder, x → x).
+    ///   - epochs: The number of passes over the data (≥ 0).
+    ///   - batchSize: Samples per batch (> 0); defaults to 256 (the DEC paper's).
+    ///   - optimizer: Updates ``parameters`` after each batch.
+    ///   - shuffleSeed: Seeds the per-epoch shuffling; defaults to 0.
+    ///   - progress: Called after every batch and every epoch (see ``TrainingEvent``).
+    /// - Returns: The mean loss of each epoch.
+    /// - Throws: ``TrainingError/nonFiniteLoss(epoch:batch:value:)`` when the loss is NaN or
+    ///   infinite (the parameters keep their values from before that batch);
+    ///   ``TrainingError/invalidArgument(message:)`` for mismatched inputs and targets or a bad
+    ///   setting; layer and optimizer errors as they arise.
+    @discardableResult
+    public func fit(
+        _ inputs: Tensor, targets: Tensor? = nil, epochs: Int, batchSize: Int = 256,
+        optimizer: any Optimizer, shuffleSeed: UInt64 = 0,
+        progress: ((TrainingEvent) -> Void)? = nil
+    ) throws -> [Float] {
+        guard epochs >= 0, batchSize > 0 else {
+            throw TrainingError.invalidArgument(message: "need epochs ≥ 0 and batchSize > 0, found \(epochs) and \(batchSize)")
+        }
+        guard inputs.rank >= 1 else { throw TrainingError.invalidArgument(message: "inputs must have a batch dimension") }
+        let n = inputs.shape[0]
+        let expectedOutput = try outputShape(forInputShape: inputs.shape)
+        if let targets {
+            guard targets.shape == expectedOutput else {
+                throw TrainingError.invalidArgument(
+                    message: "targets have shape \(targets.shape), the layer's output for \(inputs.shape) is \(expectedOutput)")
+            }
+        } else {
+            guard expectedOutput == inputs.shape else {
+                throw TrainingError.invalidArgument(
+                    message: "cannot reconstruct inputs \(inputs.shape): the layer's output is \(expectedOutput)")
+            }
+        }
+        var sampler = try MiniBatchSampler(sampleCount: n, batchSize: batchSize, seed: shuffleSeed)
+        let parameters = self.parameters
+        var batch = Tensor(zeros: [0]), batchTargets = Tensor(zeros: [0]), lossGradient = Tensor(zeros: [0])
+        for p in parameters { p.zeroGradient() }
+        var history: [Float] = []
+        history.reserveCapacity(epochs)
+        for epoch in stride(from: 1, through: epochs, by: 1) {
+            sampler.startEpoch()
+            var epochSum = 0.0
+            for b in 0..<sampler.batchCount {
+                let indices = sampler.indices(ofBatch: b)
+                try inputs.gatherRows(at: indices, into: &batch)
+                if let targets { try targets.gatherRows(at: indices, into: &batchTargets) }
+                let loss: Float
+                do {
+                    let prediction = try forward(batch)
+                    loss = try meanSquaredError(prediction, targets == nil ? batch : batchTargets, gradientInto: &lossGradient)
+                }
+                try checkFinite(loss, epoch: epoch, batch: b + 1)
+                _ = try backward(lossGradient, computingInputGradient: false)
+                try optimizer.stepZeroingGradients(parameters)
+                epochSum += Double(loss) * Double(indices.count)
+                progress?(.batchEnded(epoch: epoch, batch: b + 1, batchCount: sampler.batchCount, loss: loss))
+            }
+            let epochLoss = n > 0 ? Float(epochSum / Double(n)) : 0
+            history.append(epochLoss)
+            progress?(.epochEnded(epoch: epoch, epochCount: epochs, loss: epochLoss))
+        }
+        return history
+    }
+
+    /// Runs the inference pass over a whole dataset batch by batch, writing into one output tensor
+    /// (only one batch's activations exist at a time).
+    /// - Parameters:
+    ///   - inputs: `[N, …]`.
+    ///   - batchSize: Samples per batch (> 0); defaults to 256.
+    /// - Returns: The outputs, `outputShape(forInputShape: inputs.shape)`.
+    /// - Throws: ``TrainingError/invalidArgument(message:)`` for a bad batch size or input rank;
+    ///   layer errors as they arise.
+    public func predict(_ inputs: Tensor, batchSize: Int = 256) throws -> Tensor {
+        guard batchSize > 0, inputs.rank >= 1 else {
+            throw TrainingError.invalidArgument(
+                message: "predict needs batchSize > 0 and inputs with a batch dimension, found \(batchSize) and \(inputs.shape)")
+        }
+        let n = inputs.shape[0]
+        let shape = try outputShape(forInputShape: inputs.shape)
+        var output = Tensor(zeros: shape)
+        let width = n > 0 ? output.count / n : 0
+        var batch = Tensor(zeros: [0])
+        var start = 0
+        while start < n {
+            let end = min(start + batchSize, n)
+            try inputs.gatherRows(at: start..<end, into: &batch)
+            let y = try inference(batch)
+            guard y.count == (end - start) * width else {
+                throw LayerError.invalidInputShape(layer: name, expected: "output \(shape) for batches", found: y.shape)
+            }
+            withPointer(y) { src in
+                withMutablePointer(&output) { dst in (dst + start * width).update(from: src, count: y.count) }
+            }
+            start = end
+        }
+        return output
+    }
+}

@@ -1,0 +1,78 @@
+import DeepClusteringCore
+
+/// Stochastic gradient descent with optional (Nesterov) momentum, Keras 2's update rule.
+///
+/// With learning rate `η`, momentum `μ`, gradient `g` and velocity `v` (initially 0):
+/// ```
+/// v ← μ·v − η·g
+/// θ ← θ + v               (classical momentum, Polyak 1964)
+/// θ ← θ + μ·v − η·g       (nesterov: true; Sutskever et al. 2013, "On the importance of
+///                          initialization and momentum in deep learning")
+/// ```
+/// With `μ = 0` this is plain `θ ← θ − η·g` and keeps no state. Defaults are Keras's
+/// (`lr = 0.01`, no momentum); the DEC paper pretrains its autoencoder with `lr = 1, μ = 0.9`.
+public final class SGD: Optimizer {
+    /// The step size `η` (≥ 0).
+    public var learningRate: Float
+    /// The momentum `μ`, in `[0, 1)`.
+    public let momentum: Float
+    /// Whether to use Nesterov momentum.
+    public let nesterov: Bool
+    private var velocities = SlotTable(slotCount: 1)
+
+    /// Creates the optimizer.
+    /// - Parameters:
+    ///   - learningRate: `η ≥ 0`; defaults to 0.01 (Keras).
+    ///   - momentum: `μ ∈ [0, 1)`; defaults to 0.
+    ///   - nesterov: Whether to use Nesterov momentum; defaults to `false`.
+    /// - Throws: ``OptimizerError/invalidHyperparameter(optimizer:name:value:expected:)`` for a
+    ///   value outside its range or not finite.
+    public init(learningRate: Float = 0.01, momentum: Float = 0, nesterov: Bool = false) throws {
+        try validate(learningRate, "learningRate", of: "SGD", expected: "finite and ≥ 0") { $0 >= 0 }
+        try validate(momentum, "momentum", of: "SGD", expected: "in [0, 1)") { $0 >= 0 && $0 < 1 }
+        self.learningRate = learningRate
+        self.momentum = momentum
+        self.nesterov = nesterov
+    }
+
+    /// Applies one update to every parameter.
+    /// - Throws: ``OptimizerError`` for an invalid learning rate or a gradient of the wrong shape.
+    public func step(_ parameters: [Parameter]) throws {
+        try update(parameters, zeroing: false)
+    }
+
+    /// Applies one update, then zeroes every gradient lazily (``Parameter/zeroGradientLazily()``).
+    /// - Throws: ``OptimizerError`` for an invalid learning rate or a gradient of the wrong shape.
+    public func stepZeroingGradients(_ parameters: [Parameter]) throws {
+        try update(parameters, zeroing: true)
+    }
+
+    private func update(_ parameters: [Parameter], zeroing: Bool) throws {
+        try validate(learningRate, "learningRate", of: "SGD", expected: "finite and ≥ 0") { $0 >= 0 }
+        let lr = learningRate, mu = momentum, nesterov = self.nesterov
+        for parameter in parameters {
+            if mu == 0 {
+                try updateElementwise(parameter, slots: nil, zeroing: zeroing) { p, g, _, range in
+                    for i in range { p[i] -= lr * g[i] }
+                }
+                continue
+            }
+            try updateElementwise(parameter, slots: velocities.slots(for: parameter), zeroing: zeroing) { p, g, s, range in
+                let v = s[0]
+                if nesterov {
+                    for i in range {
+                        let vi = mu * v[i] - lr * g[i]
+                        v[i] = vi
+                        p[i] += mu * vi - lr * g[i]
+                    }
+                } else {
+                    for i in range {
+                        let vi = mu * v[i] - lr * g[i]
+                        v[i] = vi
+                        p[i] += vi
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,21 @@
+import DeepClusteringCore
+
+// Small helpers the layers share for their workspaces and shape checks.
+
+extension Tensor {
+    /// A shared empty tensor, returned by `backward` when no input gradient was asked for.
+    static let empty = Tensor(zeros: [0])
+}
+
+/// Reads the base address of a tensor's elements for the duration of `body`.
+@inline(__always)
+func withPointer<R>(_ t: Tensor, _ body: (UnsafePointer<Float>) throws -> R) rethrows -> R {
+    try t.withUnsafeBufferPointer { try body($0.baseAddress!) }
+}
+
+/// Writes through the base address of a tensor's elements for the duration of `body`
+/// (copying shared storage first, as any mutation of a tensor does).
+@inline(__always)
+func withMutablePointer<R>(_ t: inout Tensor, _ body: (UnsafeMutablePointer<Float>) throws -> R) rethrows -> R {
+    try t.withUnsafeMutableBufferPointer { try body($0.baseAddress!) }
+}
