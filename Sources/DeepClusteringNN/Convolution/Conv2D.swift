@@ -37,7 +37,7 @@ public final class Conv2D: Layer {
     /// How the border is padded.
     public let padding: Padding
     /// The activation applied after the bias.
-    public let activation: ConvolutionActivation
+    public let activation: Activation
     /// The largest patch matrix (im2col workspace) built at once, in bytes; larger batches are
     /// processed in chunks of images (at least one image at a time).
     ///
@@ -66,51 +66,59 @@ public final class Conv2D: Layer {
     private var partialBiasSums = Tensor(zeros: [0])
     private var inputGradient = Tensor(zeros: [0])
 
-    /// Creates a convolution with Glorot-uniform filters and a zero bias (Keras's defaults).
+    /// Creates a convolution with freshly initialised filters and bias (Glorot uniform and zeros
+    /// by default, as in Keras).
     /// - Parameters:
     ///   - inputChannels: The channels of the input images, inC.
     ///   - outputChannels: The number of filters, outC.
     ///   - kernelSize: The kernel height and width.
     ///   - stride: The steps between kernel positions; defaults to `(1, 1)`.
     ///   - padding: The border rule; defaults to ``Padding/valid`` as in Keras.
-    ///   - activation: The fused activation; defaults to ``ConvolutionActivation/linear``.
+    ///   - activation: The fused activation; defaults to ``Activation/identity``.
+    ///   - kernelInitializer: Defaults to Glorot uniform, Keras's default (and the seed's).
+    ///   - biasInitializer: Defaults to zeros, Keras's default.
     ///   - name: The layer's name; defaults to `conv2d`.
     ///   - generator: The source of randomness for the filters.
     /// - Throws: ``LayerError/invalidConfiguration(layer:message:)`` for a non-positive channel
-    ///   count, kernel size or stride.
+    ///   count, kernel size or stride, or an invalid initializer.
     public convenience init<G: RandomNumberGenerator>(
         inputChannels: Int, outputChannels: Int, kernelSize: (height: Int, width: Int),
         stride: (height: Int, width: Int) = (1, 1), padding: Padding = .valid,
-        activation: ConvolutionActivation = .linear, name: String = "conv2d", using generator: inout G
+        activation: Activation = .identity, kernelInitializer: Initializer = .glorotUniform,
+        biasInitializer: Initializer = .zeros, name: String = "conv2d", using generator: inout G
     ) throws {
-        let kernel = try randomConvolutionKernel(
+        let kernel = try makeConvolutionKernel(
             kernelSize: kernelSize, channels: (inputChannels, outputChannels), inputChannels: inputChannels,
-            outputChannels: outputChannels, layer: name, using: &generator)
+            outputChannels: outputChannels, initializer: kernelInitializer, layer: name, using: &generator)
         try self.init(
-            kernel: kernel, bias: Tensor(zeros: [outputChannels]),
+            kernel: kernel, bias: biasInitializer.makeTensor(shape: [outputChannels], using: &generator),
             stride: stride, padding: padding, activation: activation, name: name)
     }
 
-    /// Creates a convolution with square kernels and equal strides, Glorot-uniform filters and a
-    /// zero bias; see ``init(inputChannels:outputChannels:kernelSize:stride:padding:activation:name:using:)-(_,_,(height:Int,width:Int),_,_,_,_,_)``.
+    /// Creates a convolution with square kernels and equal strides (Glorot-uniform filters and a
+    /// zero bias by default).
     /// - Parameters:
     ///   - inputChannels: The channels of the input images, inC.
     ///   - outputChannels: The number of filters, outC.
     ///   - kernelSize: The kernel height and width.
     ///   - stride: The step between kernel positions in both directions; defaults to 1.
     ///   - padding: The border rule; defaults to ``Padding/valid`` as in Keras.
-    ///   - activation: The fused activation; defaults to ``ConvolutionActivation/linear``.
+    ///   - activation: The fused activation; defaults to ``Activation/identity``.
+    ///   - kernelInitializer: Defaults to Glorot uniform, Keras's default (and the seed's).
+    ///   - biasInitializer: Defaults to zeros, Keras's default.
     ///   - name: The layer's name; defaults to `conv2d`.
     ///   - generator: The source of randomness for the filters.
     /// - Throws: ``LayerError/invalidConfiguration(layer:message:)`` for a non-positive channel
-    ///   count, kernel size or stride.
+    ///   count, kernel size or stride, or an invalid initializer.
     public convenience init<G: RandomNumberGenerator>(
         inputChannels: Int, outputChannels: Int, kernelSize: Int, stride: Int = 1, padding: Padding = .valid,
-        activation: ConvolutionActivation = .linear, name: String = "conv2d", using generator: inout G
+        activation: Activation = .identity, kernelInitializer: Initializer = .glorotUniform,
+        biasInitializer: Initializer = .zeros, name: String = "conv2d", using generator: inout G
     ) throws {
         try self.init(
             inputChannels: inputChannels, outputChannels: outputChannels, kernelSize: (kernelSize, kernelSize),
-            stride: (stride, stride), padding: padding, activation: activation, name: name, using: &generator)
+            stride: (stride, stride), padding: padding, activation: activation, kernelInitializer: kernelInitializer,
+            biasInitializer: biasInitializer, name: name, using: &generator)
     }
 
     /// Creates a convolution with the given filters and bias (for example loaded from a
@@ -120,13 +128,13 @@ public final class Conv2D: Layer {
     ///   - bias: The bias, `[outC]`; defaults to zeros.
     ///   - stride: The steps between kernel positions; defaults to `(1, 1)`.
     ///   - padding: The border rule; defaults to ``Padding/valid``.
-    ///   - activation: The fused activation; defaults to ``ConvolutionActivation/linear``.
+    ///   - activation: The fused activation; defaults to ``Activation/identity``.
     ///   - name: The layer's name; defaults to `conv2d`.
     /// - Throws: ``LayerError/invalidConfiguration(layer:message:)`` when the kernel is not a
     ///   non-empty rank-4 tensor, the bias does not have `outC` elements, or a stride is not positive.
     public init(
         kernel: Tensor, bias: Tensor? = nil, stride: (height: Int, width: Int) = (1, 1),
-        padding: Padding = .valid, activation: ConvolutionActivation = .linear, name: String = "conv2d"
+        padding: Padding = .valid, activation: Activation = .identity, name: String = "conv2d"
     ) throws {
         let bias = try validatedConvolutionBias(
             kernel: kernel, bias: bias, filterAxis: 3, layout: "[KH, KW, inC, outC]", stride: stride, layer: name)
@@ -196,7 +204,7 @@ public final class Conv2D: Layer {
                         }
                     }
                     bias.value.withUnsafeBufferPointer { b in
-                        activation.addBiasAndActivate(y.baseAddress!, rows: y.count / max(outC, 1), width: outC, bias: b.baseAddress!)
+                        activation.addBiasAndApplyInParallel(y.baseAddress!, rows: y.count / max(outC, 1), columns: outC, bias: b.baseAddress!)
                     }
                 }
             }
@@ -216,9 +224,9 @@ public final class Conv2D: Layer {
         try validateOutputGradient(outputGradient, outputShape: output.shape, layer: name)
         let g = try geometry(forInputShape: input.shape)
         let n = input.shape[0], outC = outputChannels
-        let dZ = activation.backpropagate(
+        let dZ = activation.backpropagateInParallel(
             outputGradient, output: output, workspace: &preactivationGradient, partialSums: &partialBiasSums,
-            biasGradient: &bias.gradient)
+            bias: bias)
 
         if computingInputGradient {
             inputGradient.prepareForOverwrite(shape: input.shape)
@@ -228,7 +236,7 @@ public final class Conv2D: Layer {
         input.withUnsafeBufferPointer { x in
             dZ.withUnsafeBufferPointer { dz in
                 kernel.value.withUnsafeBufferPointer { w in
-                    kernel.gradient.withUnsafeMutableBufferPointer { dw in
+                    kernel.accumulateGradient { dw, overwrite in
                         inputGradient.withUnsafeMutableBufferPointer { dx in
                             g.forEachChunk(batchSize: n, byteLimit: workspaceByteLimit) { start, count in
                                 let rows = count * g.rowsPerImage
@@ -244,7 +252,7 @@ public final class Conv2D: Layer {
                                     BLAS.sgemm(
                                         transposeA: true, transposeB: false, m: g.patchWidth, n: outC, k: rows,
                                         a: p.baseAddress!, lda: g.patchWidth, b: dzChunk, ldb: outC,
-                                        beta: 1, c: dw.baseAddress!, ldc: outC)
+                                        beta: overwrite && start == 0 ? 0 : 1, c: dw, ldc: outC)
                                 }
                                 guard computingInputGradient else { return }
                                 patchGradient.prepareForOverwrite(shape: [rows, g.patchWidth])
@@ -264,7 +272,7 @@ public final class Conv2D: Layer {
         }
         cachedInput = nil
         patchesHoldBatch = false
-        return computingInputGradient ? inputGradient : Tensor(zeros: [0])
+        return computingInputGradient ? inputGradient : .empty
     }
 
     /// Drops the cached input and releases the workspaces.

@@ -40,7 +40,7 @@ public final class Conv2DTranspose: Layer {
     /// The output-size and border rule.
     public let padding: Padding
     /// The activation applied after the bias.
-    public let activation: ConvolutionActivation
+    public let activation: Activation
     /// The largest patch matrix built at once, in bytes (`N·H·W·KH·KW·outC` floats for a whole
     /// batch); larger batches are processed in chunks of images (at least one image at a time).
     /// Defaults to ``ConvolutionDefaults/workspaceByteLimit`` (4 MiB), so chunks stay in cache.
@@ -62,52 +62,59 @@ public final class Conv2DTranspose: Layer {
     private var partialBiasSums = Tensor(zeros: [0])
     private var inputGradient = Tensor(zeros: [0])
 
-    /// Creates a transposed convolution with Glorot-uniform filters and a zero bias (Keras's
-    /// defaults).
+    /// Creates a transposed convolution with freshly initialised filters and bias (Glorot uniform
+    /// and zeros by default, as in Keras).
     /// - Parameters:
     ///   - inputChannels: The channels of the input images, inC.
     ///   - outputChannels: The number of filters, outC.
     ///   - kernelSize: The kernel height and width.
     ///   - stride: The upsampling factors; defaults to `(1, 1)`.
     ///   - padding: The output-size rule; defaults to ``Padding/valid`` as in Keras.
-    ///   - activation: The fused activation; defaults to ``ConvolutionActivation/linear``.
+    ///   - activation: The fused activation; defaults to ``Activation/identity``.
+    ///   - kernelInitializer: Defaults to Glorot uniform, Keras's default (and the seed's).
+    ///   - biasInitializer: Defaults to zeros, Keras's default.
     ///   - name: The layer's name; defaults to `conv2d_transpose`.
     ///   - generator: The source of randomness for the filters.
     /// - Throws: ``LayerError/invalidConfiguration(layer:message:)`` for a non-positive channel
-    ///   count, kernel size or stride.
+    ///   count, kernel size or stride, or an invalid initializer.
     public convenience init<G: RandomNumberGenerator>(
         inputChannels: Int, outputChannels: Int, kernelSize: (height: Int, width: Int),
         stride: (height: Int, width: Int) = (1, 1), padding: Padding = .valid,
-        activation: ConvolutionActivation = .linear, name: String = "conv2d_transpose", using generator: inout G
+        activation: Activation = .identity, kernelInitializer: Initializer = .glorotUniform,
+        biasInitializer: Initializer = .zeros, name: String = "conv2d_transpose", using generator: inout G
     ) throws {
-        let kernel = try randomConvolutionKernel(
+        let kernel = try makeConvolutionKernel(
             kernelSize: kernelSize, channels: (outputChannels, inputChannels), inputChannels: inputChannels,
-            outputChannels: outputChannels, layer: name, using: &generator)
+            outputChannels: outputChannels, initializer: kernelInitializer, layer: name, using: &generator)
         try self.init(
-            kernel: kernel, bias: Tensor(zeros: [outputChannels]),
+            kernel: kernel, bias: biasInitializer.makeTensor(shape: [outputChannels], using: &generator),
             stride: stride, padding: padding, activation: activation, name: name)
     }
 
-    /// Creates a transposed convolution with square kernels and equal strides, Glorot-uniform
-    /// filters and a zero bias.
+    /// Creates a transposed convolution with square kernels and equal strides (Glorot-uniform
+    /// filters and a zero bias by default).
     /// - Parameters:
     ///   - inputChannels: The channels of the input images, inC.
     ///   - outputChannels: The number of filters, outC.
     ///   - kernelSize: The kernel height and width.
     ///   - stride: The upsampling factor in both directions; defaults to 1.
     ///   - padding: The output-size rule; defaults to ``Padding/valid`` as in Keras.
-    ///   - activation: The fused activation; defaults to ``ConvolutionActivation/linear``.
+    ///   - activation: The fused activation; defaults to ``Activation/identity``.
+    ///   - kernelInitializer: Defaults to Glorot uniform, Keras's default (and the seed's).
+    ///   - biasInitializer: Defaults to zeros, Keras's default.
     ///   - name: The layer's name; defaults to `conv2d_transpose`.
     ///   - generator: The source of randomness for the filters.
     /// - Throws: ``LayerError/invalidConfiguration(layer:message:)`` for a non-positive channel
-    ///   count, kernel size or stride.
+    ///   count, kernel size or stride, or an invalid initializer.
     public convenience init<G: RandomNumberGenerator>(
         inputChannels: Int, outputChannels: Int, kernelSize: Int, stride: Int = 1, padding: Padding = .valid,
-        activation: ConvolutionActivation = .linear, name: String = "conv2d_transpose", using generator: inout G
+        activation: Activation = .identity, kernelInitializer: Initializer = .glorotUniform,
+        biasInitializer: Initializer = .zeros, name: String = "conv2d_transpose", using generator: inout G
     ) throws {
         try self.init(
             inputChannels: inputChannels, outputChannels: outputChannels, kernelSize: (kernelSize, kernelSize),
-            stride: (stride, stride), padding: padding, activation: activation, name: name, using: &generator)
+            stride: (stride, stride), padding: padding, activation: activation, kernelInitializer: kernelInitializer,
+            biasInitializer: biasInitializer, name: name, using: &generator)
     }
 
     /// Creates a transposed convolution with the given filters and bias.
@@ -116,13 +123,13 @@ public final class Conv2DTranspose: Layer {
     ///   - bias: The bias, `[outC]`; defaults to zeros.
     ///   - stride: The upsampling factors; defaults to `(1, 1)`.
     ///   - padding: The output-size rule; defaults to ``Padding/valid``.
-    ///   - activation: The fused activation; defaults to ``ConvolutionActivation/linear``.
+    ///   - activation: The fused activation; defaults to ``Activation/identity``.
     ///   - name: The layer's name; defaults to `conv2d_transpose`.
     /// - Throws: ``LayerError/invalidConfiguration(layer:message:)`` when the kernel is not a
     ///   non-empty rank-4 tensor, the bias does not have `outC` elements, or a stride is not positive.
     public init(
         kernel: Tensor, bias: Tensor? = nil, stride: (height: Int, width: Int) = (1, 1),
-        padding: Padding = .valid, activation: ConvolutionActivation = .linear, name: String = "conv2d_transpose"
+        padding: Padding = .valid, activation: Activation = .identity, name: String = "conv2d_transpose"
     ) throws {
         let bias = try validatedConvolutionBias(
             kernel: kernel, bias: bias, filterAxis: 2, layout: "[KH, KW, outC, inC]", stride: stride, layer: name)
@@ -197,7 +204,7 @@ public final class Conv2DTranspose: Layer {
                         }
                     }
                     bias.value.withUnsafeBufferPointer { b in
-                        activation.addBiasAndActivate(y.baseAddress!, rows: y.count / outC, width: outC, bias: b.baseAddress!)
+                        activation.addBiasAndApplyInParallel(y.baseAddress!, rows: y.count / outC, columns: outC, bias: b.baseAddress!)
                     }
                 }
             }
@@ -216,15 +223,15 @@ public final class Conv2DTranspose: Layer {
         try validateOutputGradient(outputGradient, outputShape: output.shape, layer: name)
         let g = try geometry(forInputShape: input.shape)
         let n = input.shape[0], inC = inputChannels
-        let dZ = activation.backpropagate(
+        let dZ = activation.backpropagateInParallel(
             outputGradient, output: output, workspace: &preactivationGradient, partialSums: &partialBiasSums,
-            biasGradient: &bias.gradient)
+            bias: bias)
 
         if computingInputGradient { inputGradient.prepareForOverwrite(shape: input.shape) }
         input.withUnsafeBufferPointer { x in
             dZ.withUnsafeBufferPointer { dz in
                 kernel.value.withUnsafeBufferPointer { w in
-                    kernel.gradient.withUnsafeMutableBufferPointer { dw in
+                    kernel.accumulateGradient { dw, overwrite in
                         inputGradient.withUnsafeMutableBufferPointer { dx in
                             g.forEachChunk(batchSize: n, byteLimit: workspaceByteLimit) { start, count in
                                 let rows = count * g.rowsPerImage
@@ -236,7 +243,7 @@ public final class Conv2DTranspose: Layer {
                                     BLAS.sgemm(
                                         transposeA: true, transposeB: false, m: g.patchWidth, n: inC, k: rows,
                                         a: p.baseAddress!, lda: g.patchWidth, b: xChunk, ldb: inC,
-                                        beta: 1, c: dw.baseAddress!, ldc: inC)
+                                        beta: overwrite && start == 0 ? 0 : 1, c: dw, ldc: inC)
                                     guard computingInputGradient else { return }
                                     // ∂X[N·H·W, inC] = P · W
                                     BLAS.sgemm(
@@ -251,7 +258,7 @@ public final class Conv2DTranspose: Layer {
             }
         }
         cachedInput = nil
-        return computingInputGradient ? inputGradient : Tensor(zeros: [0])
+        return computingInputGradient ? inputGradient : .empty
     }
 
     /// Drops the cached input and releases the workspaces.

@@ -72,4 +72,13 @@ import _TestSupport
         let x = Tensor(randomUniform: [4, 4, 3, 3], using: &rng)
         try expectWorkspacesReused(layer, input: x)
     }
+
+    @Test func gradientsAccumulateAndInputGradientCanBeSkipped() throws {
+        var rng = SeededGenerator(seed: 4)
+        let layer = try Conv2DTranspose(
+            inputChannels: 2, outputChannels: 3, kernelSize: 3, stride: 2, padding: .same, using: &rng)
+        try expectGradientsAccumulate(layer, input: Tensor(randomUniform: [3, 4, 5, 2], using: &rng)) {
+            layer.workspaceByteLimit = $0
+        }
+    }
 }

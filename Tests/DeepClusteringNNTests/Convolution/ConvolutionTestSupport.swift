@@ -9,7 +9,7 @@ struct ConvolutionCase: Sendable, CustomStringConvertible {
     var kernel: (Int, Int)
     var stride: (Int, Int)
     var padding: Padding
-    var activation: ConvolutionActivation
+    var activation: Activation
 
     var description: String {
         "\(height)x\(width)x\(inputChannels)→\(outputChannels) k\(kernel) s\(stride) \(padding) \(activation)"
@@ -18,10 +18,10 @@ struct ConvolutionCase: Sendable, CustomStringConvertible {
     /// Strides 1 and 2 × both paddings × odd, even and mixed sizes with several channel counts;
     /// smooth activations only (finite differences across a ReLU kink are meaningless).
     static let all: [ConvolutionCase] = {
-        let shapes: [(Int, Int, Int, Int, (Int, Int), ConvolutionActivation)] = [
-            (5, 5, 1, 2, (3, 3), .linear),
+        let shapes: [(Int, Int, Int, Int, (Int, Int), Activation)] = [
+            (5, 5, 1, 2, (3, 3), .identity),
             (6, 6, 3, 4, (3, 3), .tanh),
-            (7, 4, 2, 3, (3, 2), .linear),
+            (7, 4, 2, 3, (3, 2), .identity),
             (4, 5, 2, 1, (2, 2), .sigmoid),
         ]
         var cases: [ConvolutionCase] = []
@@ -36,7 +36,7 @@ struct ConvolutionCase: Sendable, CustomStringConvertible {
         }
         cases.append(ConvolutionCase(
             height: 7, width: 6, inputChannels: 2, outputChannels: 2, kernel: (3, 3), stride: (2, 1),
-            padding: .same, activation: .linear))
+            padding: .same, activation: .identity))
         return cases
     }()
 
@@ -83,4 +83,33 @@ private func stepAddresses(_ layer: some Layer, input: Tensor, seed: UInt64) thr
     let y = try layer.forward(input)
     let dx = try layer.backward(Tensor(randomNormal: y.shape, using: &rng))
     return [y.withUnsafeBufferPointer { $0.baseAddress }, dx.withUnsafeBufferPointer { $0.baseAddress }]
+}
+
+/// Expects a convolution's parameter gradients to add up over two backward passes, to restart
+/// after a lazy zeroing (``Parameter/zeroGradientLazily()``), and the input gradient to be
+/// skippable — with the batch in one chunk and with one image per chunk (`setWorkspaceLimit`).
+func expectGradientsAccumulate(
+    _ layer: some Layer, input: Tensor, setWorkspaceLimit: (Int) -> Void
+) throws {
+    var rng = SeededGenerator(seed: 99)
+    let upstream = Tensor(randomNormal: try layer.outputShape(forInputShape: input.shape), using: &rng)
+    for limit in [64 << 20, 1] {
+        setWorkspaceLimit(limit)
+        layer.zeroGradients()
+        _ = try layer.forward(input)
+        _ = try layer.backward(upstream)
+        let once = layer.parameters.map(\.gradient)
+        _ = try layer.forward(input)
+        let skipped = try layer.backward(upstream, computingInputGradient: false)
+        #expect(skipped.count == 0)
+        for (p, g) in zip(layer.parameters, once) {
+            #expect(maxAbsDifference(p.gradient, g * 2) < 1e-4, "\(p.name), limit \(limit)")
+        }
+        for p in layer.parameters { p.zeroGradientLazily() }
+        _ = try layer.forward(input)
+        _ = try layer.backward(upstream)
+        for (p, g) in zip(layer.parameters, once) {
+            #expect(maxAbsDifference(p.gradient, g) < 1e-5, "\(p.name) after lazy zeroing, limit \(limit)")
+        }
+    }
 }
