@@ -53,7 +53,8 @@ extension Layer {
         var relevant = file
         if allowingOtherNames {
             relevant.tensors = file.tensors.filter { name, _ in
-                prefix.map { name.hasPrefix($0 + ".") } ?? expected[name] != nil
+                if let prefix { return name.hasPrefix(prefix + ".") }
+                return expected[name] != nil
             }
         }
         try relevant.verify(shapes: expected)
