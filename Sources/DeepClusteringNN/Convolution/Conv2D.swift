@@ -1,0 +1,286 @@
+import DeepClusteringCore
+
+/// A 2-D convolution over NHWC images with a bias and an optional fused activation (Keras's
+/// `Conv2D`).
+///
+/// For an input `[N, H, W, inC]`, kernel `[KH, KW, inC, outC]`, stride `(SH, SW)` and bias
+/// `[outC]`, the output is `[N, OH, OW, outC]` with `OH`, `OW` given by ``Padding`` (Keras's
+/// rules: `same` gives `ceil(H / SH)` with the smaller half of the padding on top/left, `valid`
+/// gives `floor((H − KH) / SH) + 1`), and
+///
+///     y[n, oy, ox, o] = f(b[o] + Σ_{ky, kx, c} x[n, oy·SH + ky − PT, ox·SW + kx − PL, c] · w[ky, kx, c, o])
+///
+/// (out-of-range input positions read zero).
+///
+/// Implementation: im2col + GEMM. The batch's patch matrix `[N·OH·OW, KH·KW·inC]` is built in a
+/// workspace (NHWC makes each kernel row a contiguous copy) and multiplied by the kernel, which
+/// in `[KH, KW, inC, outC]` layout is already the `[KH·KW·inC, outC]` matrix; bias and activation
+/// are applied in one pass over the GEMM's output. Large batches are processed in chunks of
+/// images whose patch matrix stays under ``workspaceByteLimit``. The backward pass computes
+/// `∂W += patchesᵀ · ∂Z` and `∂X = col2im(∂Z · Wᵀ)` chunk by chunk, reusing the forward patch
+/// matrix when the whole batch fit in one chunk. Workspaces are kept between batches.
+public final class Conv2D: Layer {
+    /// The layer's name (default `conv2d`).
+    public var name: String
+    /// The filters, `[KH, KW, inC, outC]` (Keras's layout).
+    public let kernel: Parameter
+    /// The bias, `[outC]`.
+    public let bias: Parameter
+    /// The number of input channels, inC.
+    public let inputChannels: Int
+    /// The number of filters, outC.
+    public let outputChannels: Int
+    /// The kernel height and width.
+    public let kernelSize: (height: Int, width: Int)
+    /// The vertical and horizontal steps between kernel positions.
+    public let stride: (height: Int, width: Int)
+    /// How the border is padded.
+    public let padding: Padding
+    /// The activation applied after the bias.
+    public let activation: Activation
+    /// The largest patch matrix (im2col workspace) built at once, in bytes; larger batches are
+    /// processed in chunks of images (at least one image at a time).
+    ///
+    /// Defaults to ``ConvolutionDefaults/workspaceByteLimit`` (4 MiB): a chunk that stays in
+    /// cache makes im2col, col2im and the GEMMs that read the patches cheaper than one
+    /// batch-sized matrix. When the whole batch fits, the backward pass reuses the forward
+    /// patches instead of rebuilding them.
+    public var workspaceByteLimit: Int = ConvolutionDefaults.workspaceByteLimit
+
+    /// The trainable parameters: ``kernel`` then ``bias``.
+    public var parameters: [Parameter] { [kernel, bias] }
+
+    /// The input of the last training forward pass (shared, not copied), released by `backward`.
+    private var cachedInput: Tensor?
+    /// Output workspace; after `forward` it holds the output the backward pass differentiates.
+    private var output = Tensor(zeros: [0])
+    /// Output workspace of ``inference(_:)`` (reused when the caller has let go of the last one).
+    private var inferenceOutput = Tensor(zeros: [0])
+    /// The patch matrix (im2col) of the current chunk.
+    private var patches = Tensor(zeros: [0])
+    /// Whether ``patches`` holds the whole batch of the last forward pass.
+    private var patchesHoldBatch = false
+    /// Workspaces for ∂patches, ∂Z and ∂X.
+    private var patchGradient = Tensor(zeros: [0])
+    private var preactivationGradient = Tensor(zeros: [0])
+    private var partialBiasSums = Tensor(zeros: [0])
+    private var inputGradient = Tensor(zeros: [0])
+
+    /// Creates a convolution with freshly initialised filters and bias (Glorot uniform and zeros
+    /// by default, as in Keras).
+    /// - Parameters:
+    ///   - inputChannels: The channels of the input images, inC.
+    ///   - outputChannels: The number of filters, outC.
+    ///   - kernelSize: The kernel height and width.
+    ///   - stride: The steps between kernel positions; defaults to `(1, 1)`.
+    ///   - padding: The border rule; defaults to ``Padding/valid`` as in Keras.
+    ///   - activation: The fused activation; defaults to ``Activation/identity``.
+    ///   - kernelInitializer: Defaults to Glorot uniform, Keras's default (and the seed's).
+    ///   - biasInitializer: Defaults to zeros, Keras's default.
+    ///   - name: The layer's name; defaults to `conv2d`.
+    ///   - generator: The source of randomness for the filters.
+    /// - Throws: ``LayerError/invalidConfiguration(layer:message:)`` for a non-positive channel
+    ///   count, kernel size or stride, or an invalid initializer.
+    public convenience init<G: RandomNumberGenerator>(
+        inputChannels: Int, outputChannels: Int, kernelSize: (height: Int, width: Int),
+        stride: (height: Int, width: Int) = (1, 1), padding: Padding = .valid,
+        activation: Activation = .identity, kernelInitializer: Initializer = .glorotUniform,
+        biasInitializer: Initializer = .zeros, name: String = "conv2d", using generator: inout G
+    ) throws {
+        let kernel = try makeConvolutionKernel(
+            kernelSize: kernelSize, channels: (inputChannels, outputChannels), inputChannels: inputChannels,
+            outputChannels: outputChannels, initializer: kernelInitializer, layer: name, using: &generator)
+        try self.init(
+            kernel: kernel, bias: biasInitializer.makeTensor(shape: [outputChannels], using: &generator),
+            stride: stride, padding: padding, activation: activation, name: name)
+    }
+
+    /// Creates a convolution with square kernels and equal strides (Glorot-uniform filters and a
+    /// zero bias by default).
+    /// - Parameters:
+    ///   - inputChannels: The channels of the input images, inC.
+    ///   - outputChannels: The number of filters, outC.
+    ///   - kernelSize: The kernel height and width.
+    ///   - stride: The step between kernel positions in both directions; defaults to 1.
+    ///   - padding: The border rule; defaults to ``Padding/valid`` as in Keras.
+    ///   - activation: The fused activation; defaults to ``Activation/identity``.
+    ///   - kernelInitializer: Defaults to Glorot uniform, Keras's default (and the seed's).
+    ///   - biasInitializer: Defaults to zeros, Keras's default.
+    ///   - name: The layer's name; defaults to `conv2d`.
+    ///   - generator: The source of randomness for the filters.
+    /// - Throws: ``LayerError/invalidConfiguration(layer:message:)`` for a non-positive channel
+    ///   count, kernel size or stride, or an invalid initializer.
+    public convenience init<G: RandomNumberGenerator>(
+        inputChannels: Int, outputChannels: Int, kernelSize: Int, stride: Int = 1, padding: Padding = .valid,
+        activation: Activation = .identity, kernelInitializer: Initializer = .glorotUniform,
+        biasInitializer: Initializer = .zeros, name: String = "conv2d", using generator: inout G
+    ) throws {
+        try self.init(
+            inputChannels: inputChannels, outputChannels: outputChannels, kernelSize: (kernelSize, kernelSize),
+            stride: (stride, stride), padding: padding, activation: activation, kernelInitializer: kernelInitializer,
+            biasInitializer: biasInitializer, name: name, using: &generator)
+    }
+
+    /// Creates a convolution with the given filters and bias (for example loaded from a
+    /// checkpoint or a Keras model).
+    /// - Parameters:
+    ///   - kernel: The filters, `[KH, KW, inC, outC]`.
+    ///   - bias: The bias, `[outC]`; defaults to zeros.
+    ///   - stride: The steps between kernel positions; defaults to `(1, 1)`.
+    ///   - padding: The border rule; defaults to ``Padding/valid``.
+    ///   - activation: The fused activation; defaults to ``Activation/identity``.
+    ///   - name: The layer's name; defaults to `conv2d`.
+    /// - Throws: ``LayerError/invalidConfiguration(layer:message:)`` when the kernel is not a
+    ///   non-empty rank-4 tensor, the bias does not have `outC` elements, or a stride is not positive.
+    public init(
+        kernel: Tensor, bias: Tensor? = nil, stride: (height: Int, width: Int) = (1, 1),
+        padding: Padding = .valid, activation: Activation = .identity, name: String = "conv2d"
+    ) throws {
+        let bias = try validatedConvolutionBias(
+            kernel: kernel, bias: bias, filterAxis: 3, layout: "[KH, KW, inC, outC]", stride: stride, layer: name)
+        self.name = name
+        self.kernel = Parameter(name: "kernel", value: kernel)
+        self.bias = Parameter(name: "bias", value: bias)
+        kernelSize = (kernel.shape[0], kernel.shape[1])
+        inputChannels = kernel.shape[2]
+        outputChannels = kernel.shape[3]
+        self.stride = stride
+        self.padding = padding
+        self.activation = activation
+    }
+
+    /// The geometry for an input batch of `shape`, or a thrown error naming the layer.
+    private func geometry(forInputShape shape: [Int]) throws -> ConvolutionGeometry {
+        try .sliding(
+            overInputShape: shape, channels: inputChannels, window: kernelSize, stride: stride, padding: padding,
+            layer: name)
+    }
+
+    /// `[N, OH, OW, outC]` for an input `[N, H, W, inC]` (see ``Padding`` for `OH`, `OW`).
+    /// - Throws: ``LayerError/invalidInputShape(layer:expected:found:)`` when the input is not
+    ///   NHWC with inC channels, or (valid padding) is smaller than the kernel.
+    public func outputShape(forInputShape inputShape: [Int]) throws -> [Int] {
+        let g = try geometry(forInputShape: inputShape)
+        return [inputShape[0], g.gridHeight, g.gridWidth, outputChannels]
+    }
+
+    /// The training forward pass; caches the input (by reference) and the output for
+    /// ``backward(_:computingInputGradient:)``.
+    /// - Throws: ``LayerError/invalidInputShape(layer:expected:found:)`` for a bad input shape.
+    public func forward(_ input: Tensor) throws -> Tensor {
+        cachedInput = nil
+        patchesHoldBatch = try compute(input, into: &output)
+        cachedInput = input
+        return output
+    }
+
+    /// The forward pass without caching.
+    /// - Throws: ``LayerError/invalidInputShape(layer:expected:found:)`` for a bad input shape.
+    public func inference(_ input: Tensor) throws -> Tensor {
+        patchesHoldBatch = false
+        _ = try compute(input, into: &inferenceOutput)
+        return inferenceOutput
+    }
+
+    /// im2col + GEMM per chunk of images, then bias and activation in one pass.
+    /// - Returns: Whether the batch fit in one chunk, so ``patches`` now holds all of it.
+    private func compute(_ input: Tensor, into output: inout Tensor) throws -> Bool {
+        let g = try geometry(forInputShape: input.shape)
+        let n = input.shape[0]
+        output.prepareForOverwrite(shape: [n, g.gridHeight, g.gridWidth, outputChannels])
+        let outC = outputChannels
+        input.withUnsafeBufferPointer { x in
+            kernel.value.withUnsafeBufferPointer { w in
+                output.withUnsafeMutableBufferPointer { y in
+                    g.forEachChunk(batchSize: n, byteLimit: workspaceByteLimit) { start, count in
+                        let rows = count * g.rowsPerImage
+                        patches.prepareForOverwrite(shape: [rows, g.patchWidth])
+                        patches.withUnsafeMutableBufferPointer { p in
+                            g.imagesToColumns(x.baseAddress! + start * g.imageSize, imageCount: count, into: p.baseAddress!)
+                            BLAS.sgemm(
+                                transposeA: false, transposeB: false, m: rows, n: outC, k: g.patchWidth,
+                                a: p.baseAddress!, lda: g.patchWidth, b: w.baseAddress!, ldb: outC,
+                                c: y.baseAddress! + start * g.rowsPerImage * outC, ldc: outC)
+                        }
+                    }
+                    bias.value.withUnsafeBufferPointer { b in
+                        activation.addBiasAndApplyInParallel(y.baseAddress!, rows: y.count / max(outC, 1), columns: outC, bias: b.baseAddress!)
+                    }
+                }
+            }
+        }
+        return g.imagesPerChunk(batchSize: n, byteLimit: workspaceByteLimit) >= n
+    }
+
+    /// Accumulates `∂W` and `∂b` and returns `∂X` for the last ``forward(_:)``.
+    /// - Parameters:
+    ///   - outputGradient: ∂loss/∂output, `[N, OH, OW, outC]`.
+    ///   - computingInputGradient: Whether to compute ∂loss/∂input (skipped for a first layer).
+    /// - Returns: ∂loss/∂input, `[N, H, W, inC]`, or an empty tensor when not asked for.
+    /// - Throws: ``LayerError/invalidBackward(layer:message:)`` without a preceding forward pass
+    ///   or for a gradient of the wrong shape.
+    public func backward(_ outputGradient: Tensor, computingInputGradient: Bool) throws -> Tensor {
+        let input = try requireForwardCache(cachedInput, layer: name)
+        try validateOutputGradient(outputGradient, outputShape: output.shape, layer: name)
+        let g = try geometry(forInputShape: input.shape)
+        let n = input.shape[0], outC = outputChannels
+        let dZ = activation.backpropagateInParallel(
+            outputGradient, output: output, workspace: &preactivationGradient, partialSums: &partialBiasSums,
+            bias: bias)
+
+        if computingInputGradient {
+            inputGradient.prepareForOverwrite(shape: input.shape)
+            inputGradient.fill(with: 0)  // col2im accumulates
+        }
+        let reusePatches = patchesHoldBatch && g.imagesPerChunk(batchSize: n, byteLimit: workspaceByteLimit) >= n
+        input.withUnsafeBufferPointer { x in
+            dZ.withUnsafeBufferPointer { dz in
+                kernel.value.withUnsafeBufferPointer { w in
+                    kernel.accumulateGradient { dw, overwrite in
+                        inputGradient.withUnsafeMutableBufferPointer { dx in
+                            g.forEachChunk(batchSize: n, byteLimit: workspaceByteLimit) { start, count in
+                                let rows = count * g.rowsPerImage
+                                let dzChunk = dz.baseAddress! + start * g.rowsPerImage * outC
+                                if !reusePatches {
+                                    patches.prepareForOverwrite(shape: [rows, g.patchWidth])
+                                }
+                                patches.withUnsafeMutableBufferPointer { p in
+                                    if !reusePatches {
+                                        g.imagesToColumns(x.baseAddress! + start * g.imageSize, imageCount: count, into: p.baseAddress!)
+                                    }
+                                    // ∂W[KH·KW·inC, outC] += patchesᵀ · ∂Z
+                                    BLAS.sgemm(
+                                        transposeA: true, transposeB: false, m: g.patchWidth, n: outC, k: rows,
+                                        a: p.baseAddress!, lda: g.patchWidth, b: dzChunk, ldb: outC,
+                                        beta: overwrite && start == 0 ? 0 : 1, c: dw, ldc: outC)
+                                }
+                                guard computingInputGradient else { return }
+                                patchGradient.prepareForOverwrite(shape: [rows, g.patchWidth])
+                                patchGradient.withUnsafeMutableBufferPointer { dp in
+                                    // ∂patches = ∂Z · Wᵀ, then col2im
+                                    BLAS.sgemm(
+                                        transposeA: false, transposeB: true, m: rows, n: g.patchWidth, k: outC,
+                                        a: dzChunk, lda: outC, b: w.baseAddress!, ldb: outC,
+                                        c: dp.baseAddress!, ldc: g.patchWidth)
+                                    g.addColumns(dp.baseAddress!, imageCount: count, into: dx.baseAddress! + start * g.imageSize)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        cachedInput = nil
+        patchesHoldBatch = false
+        return computingInputGradient ? inputGradient : .empty
+    }
+
+    /// Drops the cached input and releases the workspaces.
+    public func clearCache() {
+        cachedInput = nil
+        patchesHoldBatch = false
+        for keyPath in [\Conv2D.output, \.inferenceOutput, \.patches, \.patchGradient, \.preactivationGradient, \.inputGradient] {
+            self[keyPath: keyPath] = Tensor(zeros: [0])
+        }
+    }
+}
