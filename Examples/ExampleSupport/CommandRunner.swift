@@ -19,3 +19,9 @@ extension ParsableCommand {
         }
     }
 }
+
+/// Prints one line to standard output immediately (unbuffered), so progress reaches a log file
+/// as it happens, in order with the progress bar on standard error.
+public func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}

@@ -97,16 +97,16 @@ struct DECCommand: ParsableCommand {
         guard clusters <= dataset.count else {
             throw ExampleError("--clusters \(clusters) exceeds the \(dataset.count) samples of \(data.displayName)")
         }
-        print("data \(data.displayName) shape=\(x.shape) labels=\(dataset.labels == nil ? "none" : "yes")")
-        print("openblas \(BLAS.configuration) threads=\(BLAS.threadCount)")
+        say("data \(data.displayName) shape=\(x.shape) labels=\(dataset.labels == nil ? "none" : "yes")")
+        say("openblas \(BLAS.configuration) threads=\(BLAS.threadCount)")
 
         // 1. The autoencoder: pretrained weights, or pretraining now.
         var rng = SeededGenerator(seed: seed)
         let autoencoder = try makeAutoencoder(inputShape: Array(x.shape.dropFirst()), using: &rng)
-        print("autoencoder \(arch.rawValue) parameters=\(autoencoder.parameterCount)")
+        say("autoencoder \(arch.rawValue) parameters=\(autoencoder.parameterCount)")
         if let pretrained {
             try autoencoder.loadParameters(from: pretrained)
-            print("loaded pretrained weights from \(pretrained)")
+            say("loaded pretrained weights from \(pretrained)")
         } else {
             try pretrain(autoencoder, on: x, report: report)
         }
@@ -126,18 +126,18 @@ struct DECCommand: ParsableCommand {
         let result = try trainer.fit(x, labels: dataset.labels, optimizer: optimizer) { event in
             switch event {
             case let .initialized(kmeans, scores):
-                print("kmeans inertia=\(String(format: "%.1f", kmeans.inertia)) acc=\(formatScore(scores?.accuracy)) "
+                say("kmeans inertia=\(String(format: "%.1f", kmeans.inertia)) acc=\(formatScore(scores?.accuracy)) "
                       + "nmi=\(formatScore(scores?.nmi)) ari=\(formatScore(scores?.ari))")
             case let .batchEnded(iteration, _, loss):
                 running = running.map { 0.98 * $0 + 0.02 * loss } ?? loss
                 bar.update(step: iteration, loss: running.map(Double.init))
             case let .updated(u):
-                print(String(format: "iter=%d loss=%.5f delta_label=%.5f", u.iteration, u.loss, u.deltaLabel)
+                say(String(format: "iter=%d loss=%.5f delta_label=%.5f", u.iteration, u.loss, u.deltaLabel)
                       + " acc=\(formatScore(u.accuracy)) nmi=\(formatScore(u.nmi)) ari=\(formatScore(u.ari))")
             }
         }
         bar.finish()
-        if result.converged { print("converged: fewer than \(tol) of the labels changed") }
+        if result.converged { say("converged: fewer than \(tol) of the labels changed") }
 
         // 3. Reports.
         let title = "\(mode.rawValue.uppercased()) \(arch.rawValue) on \(data.displayName)"
@@ -149,7 +149,7 @@ struct DECCommand: ParsableCommand {
             try report.writeConfusionMatrix(labels: labels, assignments: result.assignments, title: title)
         }
         let s = result.finalMetrics
-        print("final acc=\(formatScore(s?.accuracy)) nmi=\(formatScore(s?.nmi)) ari=\(formatScore(s?.ari)) "
+        say("final acc=\(formatScore(s?.accuracy)) nmi=\(formatScore(s?.nmi)) ari=\(formatScore(s?.ari)) "
               + "iterations=\(result.iterations) seconds=\(String(format: "%.1f", Date().timeIntervalSince(start)))")
     }
 
@@ -177,7 +177,7 @@ struct DECCommand: ParsableCommand {
             case let .epochEnded(epoch, count, loss):
                 bar.finish()
                 epochLosses.append(loss)
-                print(String(format: "pretrain epoch=%d/%d loss=%.6f", epoch, count, loss))
+                say(String(format: "pretrain epoch=%d/%d loss=%.6f", epoch, count, loss))
                 if epoch < count { bar = ProgressBar(total: batches, label: "pretrain \(epoch + 1)/\(count)", logsWhenNotInteractive: false) }
             }
         }

@@ -42,18 +42,18 @@ struct KMeansCommand: ParsableCommand {
         guard clusters <= dataset.count else {
             throw ExampleError("--clusters \(clusters) exceeds the \(dataset.count) samples of \(data.displayName)")
         }
-        print("data \(data.displayName) shape=\(dataset.x.shape) labels=\(dataset.labels == nil ? "none" : "yes")")
+        say("data \(data.displayName) shape=\(dataset.x.shape) labels=\(dataset.labels == nil ? "none" : "yes")")
         let result = try KMeans(clusterCount: clusters, initializationCount: initCount, maxIterations: maxIterations, seed: seed)
             .fit(dataset.x)
         let seconds = Date().timeIntervalSince(start)
-        print(String(format: "kmeans inertia=%.1f iterations=%d", result.inertia, result.iterations))
+        say(String(format: "kmeans inertia=%.1f iterations=%d", result.inertia, result.iterations))
         try report.writeAssignments(result.labels, labels: dataset.labels)
         var scores: ClusteringScores?
         if let labels = dataset.labels {
             scores = try ClusteringScores(labels: labels, predictions: result.labels)
             try report.writeConfusionMatrix(labels: labels, assignments: result.labels, title: "k-means on \(data.displayName)")
         }
-        print("final acc=\(formatScore(scores?.accuracy)) nmi=\(formatScore(scores?.nmi)) ari=\(formatScore(scores?.ari)) "
+        say("final acc=\(formatScore(scores?.accuracy)) nmi=\(formatScore(scores?.nmi)) ari=\(formatScore(scores?.ari)) "
               + "iterations=\(result.iterations) seconds=\(String(format: "%.1f", seconds))")
     }
 }
