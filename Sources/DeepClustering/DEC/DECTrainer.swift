@@ -153,7 +153,8 @@ public final class DECTrainer {
         guard let clustering else { throw DECError.invalidInput("the clustering layer is not initialised") }
         try x.gatherRows(at: rows, into: &w.batch)
         try target.gatherRows(at: rows, into: &w.batchTarget)
-        for p in parameters { p.zeroGradient() }
+        // Lazy zeroing: layers overwrite instead of accumulating on their first contribution.
+        for p in parameters { p.zeroGradientLazily() }
         let z = try encoder.forward(w.batch)
         let q = try clustering.forward(z)
         let gamma = configuration.mode.clusteringWeight
