@@ -13,6 +13,10 @@
 //    epoch's GEMM flops / epoch_s), then `matmul …` lines comparing Tensor.matmul(into:) with
 //    raw BLAS.sgemm at the seed's shapes (best of many repetitions).
 //
+// 4. Unless `--model dense`, does the same for the seed's convolutional autoencoder
+//    (ConvolutionThroughput.swift): `conv epoch_s=… sgemm_s=… ratio=… gflops=…`.
+//    `--model conv` runs only that line.
+//
 // The machine may be shared: the ratio (both halves measured back to back in one process) is the
 // number to compare, not absolute times.
 
@@ -38,9 +42,11 @@ enum BenchmarkError: Error, CustomStringConvertible {
     }
 }
 
-/// The command line: `[--data-dir DIR] [--sequential]`.
+/// The command line: `[--data-dir DIR] [--sequential] [--model dense|conv|all]`.
 struct Options {
     var dataDirectory: String?
+    /// Which lines to run: `dense`, `conv` or `all` (the default).
+    var model = "all"
     /// Run the whole epoch first and the sgemm floor after it (instead of interleaved).
     var sequential = false
 
@@ -54,8 +60,13 @@ struct Options {
                 options.dataDirectory = dir
             case "--sequential":
                 options.sequential = true
+            case "--model":
+                guard let model = args.popFirst(), ["dense", "conv", "all"].contains(model) else {
+                    throw BenchmarkError.usage("--model needs dense, conv or all")
+                }
+                options.model = model
             default:
-                throw BenchmarkError.usage("unknown argument \(arg); usage: throughput [--data-dir DIR] [--sequential]")
+                throw BenchmarkError.usage("unknown argument \(arg); usage: throughput [--data-dir DIR] [--sequential] [--model dense|conv|all]")
             }
         }
         return options
@@ -173,6 +184,10 @@ do {
     }
     let n = x.shape[0]
     print("OpenBLAS: \(BLAS.configuration), threads=\(BLAS.threadCount); load average before: \(loadAverage())")
+    if options.model == "conv" {
+        try convolutionThroughput(x.reshaped(to: [n, 28, 28, 1]), interleave: options.sequential ? .max : 8)
+        exit(0)
+    }
 
     var rng = SeededGenerator(seed: 42)
     let ae = try Autoencoder.dense(dims, using: &rng)
@@ -228,6 +243,9 @@ do {
     try compareMatmul(m: 256, k: 784, n: 500, transposeA: false, repetitions: 50)
     try compareMatmul(m: 256, k: 500, n: 2000, transposeA: false, repetitions: 30)
     try compareMatmul(m: 784, k: 256, n: 500, transposeA: true, repetitions: 50)
+    if options.model == "all" {
+        try convolutionThroughput(x.reshaped(to: [n, 28, 28, 1]), interleave: options.sequential ? .max : 8)
+    }
 } catch {
     FileHandle.standardError.write(Data("throughput: \(error)\n".utf8))
     exit(1)
