@@ -134,7 +134,7 @@ final class ConvolutionSGEMMFloor {
 /// `interleave` batches as the dense line does, and prints
 /// `conv epoch_s=… sgemm_s=… ratio=… gflops=…`.
 func convolutionThroughput(_ x: Tensor, interleave: Int) throws {
-    let batchSize = 256, n = x.shape[0]
+    let batchSize = 256
     var rng = SeededGenerator(seed: 42)
     let ae = try Autoencoder.convolutional(inputShape: [28, 28, 1], using: &rng)
     let optimizer = try Adadelta()
@@ -144,23 +144,11 @@ func convolutionThroughput(_ x: Tensor, interleave: Int) throws {
     for _ in 0..<4 { floor.run(batch: batchSize) }
     floor.reset()
 
-    var pending: [Int] = []
-    var hookSeconds = 0.0
-    let start = now()
-    let history = try ae.pretrain(on: x, epochs: 1, batchSize: batchSize, optimizer: optimizer, shuffleSeed: 7) { event in
-        guard case let .batchEnded(_, batch, batchCount, _) = event else { return }
-        let hookStart = now()
-        pending.append(min(batchSize, n - (batch - 1) * batchSize))
-        if pending.count == interleave || (batch == batchCount && interleave != .max) {
-            for b in pending { floor.run(batch: b) }
-            pending.removeAll(keepingCapacity: true)
-        }
-        hookSeconds += now() - hookStart
-    }
-    let epochSeconds = now() - start - hookSeconds
-    for b in pending { floor.run(batch: b) }
+    let (epochSeconds, epochLoss) = try interleavedEpoch(
+        of: ae, on: x, batchSize: batchSize, optimizer: optimizer, interleave: interleave
+    ) { floor.run(batch: $0) }
     print(String(format: "conv epoch_s=%.3f sgemm_s=%.3f ratio=%.3f gflops=%.1f",
                  epochSeconds, floor.seconds, epochSeconds / floor.seconds, floor.flops / epochSeconds * 1e-9))
     print(String(format: "  (epoch loss %.5f, %.3f TFLOP of GEMM, %d GEMM calls; load average after: %@)",
-                 history.first ?? .nan, floor.flops * 1e-12, floor.calls, loadAverage()))
+                 epochLoss, floor.flops * 1e-12, floor.calls, loadAverage()))
 }

@@ -202,32 +202,17 @@ do {
     for _ in 0..<4 { floor.run(batch: batchSize) }
     floor.reset()
 
-    // One epoch through the library's own `pretrain`. Every `interleave` batches the progress
-    // hook pauses the epoch clock and runs the floor's GEMMs for exactly those batches, so both
-    // halves see the same machine load (other processes come and go on a shared machine).
-    let interleave = options.sequential ? Int.max : 8
-    var pending: [Int] = []
-    var hookSeconds = 0.0
-    let start = now()
-    let history = try ae.pretrain(on: x, epochs: 1, batchSize: batchSize, optimizer: optimizer, shuffleSeed: 7) { event in
-        guard case let .batchEnded(_, batch, batchCount, _) = event else { return }
-        let hookStart = now()
-        pending.append(min(batchSize, n - (batch - 1) * batchSize))
-        if pending.count == interleave || (batch == batchCount && !options.sequential) {
-            for b in pending { floor.run(batch: b) }
-            pending.removeAll(keepingCapacity: true)
-        }
-        hookSeconds += now() - hookStart
-    }
-    let epochSeconds = now() - start - hookSeconds
-    for b in pending { floor.run(batch: b) }  // --sequential: the floor after the whole epoch
+    // One epoch through the library's own `pretrain`, the floor interleaved (InterleavedEpoch.swift).
+    let (epochSeconds, epochLoss) = try interleavedEpoch(
+        of: ae, on: x, batchSize: batchSize, optimizer: optimizer, interleave: options.sequential ? .max : 8
+    ) { floor.run(batch: $0) }
     let sgemmSeconds = floor.seconds, flops = floor.flops, calls = floor.calls
     let batches = (n + batchSize - 1) / batchSize
 
     print(String(format: "dense epoch_s=%.3f sgemm_s=%.3f ratio=%.3f gflops=%.1f",
                  epochSeconds, sgemmSeconds, epochSeconds / sgemmSeconds, flops / epochSeconds * 1e-9))
     print(String(format: "  (epoch loss %.5f, %.3f TFLOP of GEMM, %d GEMM calls; load average after: %@)",
-                 history.first ?? .nan, flops * 1e-12, calls, loadAverage()))
+                 epochLoss, flops * 1e-12, calls, loadAverage()))
 
     // The largest non-GEMM piece on its own: one optimizer step over all 3.3 M parameters, best
     // of 20 (in training the gradients are then zeroed lazily, at no extra cost).
