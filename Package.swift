@@ -19,6 +19,8 @@ let package = Package(
     name: "DeepClustering",
     products: [
         .library(name: "DeepClustering", targets: ["DeepClustering"]),
+        .executable(name: "dec", targets: ["dec"]),
+        .executable(name: "kmeans", targets: ["kmeans"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -54,6 +56,33 @@ let package = Package(
         .target(
             name: "DeepClustering",
             dependencies: ["DeepClusteringCore", "DeepClusteringData", "DeepClusteringNN", "CBLAS"]
+        ),
+
+        // MARK: - Examples
+
+        .target(
+            name: "ExampleSupport",
+            dependencies: [
+                "DeepClustering",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Examples/ExampleSupport"
+        ),
+        .executableTarget(
+            name: "dec",
+            dependencies: [
+                "DeepClustering", "ExampleSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Examples/dec"
+        ),
+        .executableTarget(
+            name: "kmeans",
+            dependencies: [
+                "DeepClustering", "ExampleSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Examples/kmeans"
         ),
 
         // MARK: - Tests

@@ -13,15 +13,19 @@ public final class ProgressBar {
     private var lastDraw = Date.distantPast
     private var lastDecile = -1
     private let interactive: Bool
+    private let logs: Bool
 
     /// Creates a bar for `total` steps.
     /// - Parameters:
     ///   - total: The number of steps (at least 1 is assumed).
     ///   - label: Shown before the bar, e.g. `pretrain 3/300`.
-    public init(total: Int, label: String) {
+    ///   - logsWhenNotInteractive: Whether to print the 10% lines when standard error is not a
+    ///     terminal (off for bars that another line already summarises, such as one epoch's).
+    public init(total: Int, label: String, logsWhenNotInteractive: Bool = true) {
         self.total = max(total, 1)
         self.label = label
         self.interactive = isatty(STDERR_FILENO) == 1
+        self.logs = logsWhenNotInteractive
     }
 
     /// Reports that `step` steps are done, with the current running loss.
@@ -33,7 +37,7 @@ public final class ProgressBar {
             guard step >= total || now.timeIntervalSince(lastDraw) >= 0.1 else { return }
             lastDraw = now
             FileHandle.standardError.write(Data(("\r" + line(step: step, fraction: fraction, loss: loss, now: now)).utf8))
-        } else if decile > lastDecile {
+        } else if logs && decile > lastDecile {
             lastDecile = decile
             FileHandle.standardError.write(Data((line(step: step, fraction: fraction, loss: loss, now: now) + "\n").utf8))
         }

@@ -1,0 +1,121 @@
+import ArgumentParser
+import DeepClustering
+import Foundation
+
+/// The datasets the examples can read.
+public enum DatasetKind: String, ExpressibleByArgument, CaseIterable, Sendable {
+    /// MNIST, train and test splits concatenated (70,000 digits), from `--data-dir`.
+    case mnist
+    /// The MNIST test split alone (10,000 digits), from `--data-dir`.
+    case mnistTest = "mnist-test"
+    /// Fashion-MNIST, both splits (70,000 images), from `--data-dir` or the Debian package's
+    /// directory.
+    case fashionMNIST = "fashion-mnist"
+    /// The Fashion-MNIST test split alone (10,000 images).
+    case fashionMNISTTest = "fashion-mnist-test"
+    /// One IDX file of samples (`--file`), labels optionally from another (`--labels`).
+    case idx
+    /// A CSV file of numeric columns (`--file`), labels optionally in `--label-column`.
+    case csv
+    /// A NumPy `.npy` file (`--file`), labels optionally from another `.npy` (`--labels`).
+    case npy
+}
+
+/// Command-line options that choose and locate a dataset.
+public struct DatasetOptions: ParsableArguments {
+    @Option(help: "Dataset: \(DatasetKind.allCases.map(\.rawValue).joined(separator: "|")).")
+    public var dataset: DatasetKind = .fashionMNIST
+
+    @Option(help: "Directory of the four IDX files (mnist, fashion-mnist; default for fashion-mnist: \(IDXDataset.fashionMNISTDirectory)).")
+    public var dataDir: String?
+
+    @Option(help: "The samples file (idx, csv, npy).")
+    public var file: String?
+
+    @Option(help: "Labels file for idx/npy data, used for evaluation only.")
+    public var labels: String?
+
+    @Option(help: "For csv: the column holding labels (0-based; negative counts from the end).")
+    public var labelColumn: Int?
+
+    @Flag(help: "For csv: the first row is a header.")
+    public var csvHeader = false
+
+    public init() {}
+
+    /// Checks that the options fit together (files given where needed).
+    public func validate() throws {
+        switch dataset {
+        case .mnist, .mnistTest:
+            if dataDir == nil {
+                throw ValidationError("--dataset \(dataset.rawValue) needs --data-dir DIR holding the four MNIST IDX files")
+            }
+        case .idx, .csv, .npy:
+            if file == nil { throw ValidationError("--dataset \(dataset.rawValue) needs --file PATH") }
+        case .fashionMNIST, .fashionMNISTTest:
+            break
+        }
+        if labelColumn != nil && dataset != .csv { throw ValidationError("--label-column applies to --dataset csv only") }
+        if labels != nil && !(dataset == .idx || dataset == .npy) {
+            throw ValidationError("--labels applies to --dataset idx or npy only")
+        }
+    }
+
+    /// A short name for reports, e.g. `mnist-test` or the file's name.
+    public var displayName: String {
+        switch dataset {
+        case .idx, .csv, .npy: return URL(fileURLWithPath: file ?? "data").lastPathComponent
+        default: return dataset.rawValue
+        }
+    }
+
+    /// Loads the dataset with one sample per row: flat `[n, d]`, or `[n, h, w, c]` images when
+    /// `images` is set (IDX/MNIST-style data of rank 3 gains a channel dimension).
+    /// - Throws: The readers' ``DataError`` (missing files name how to get them), or
+    ///   ``ExampleError`` when the data cannot take the requested layout.
+    public func load(images: Bool) throws -> LabeledDataset {
+        let layout: IDXDataset.Layout = images ? .images : .flat
+        switch dataset {
+        case .mnist:
+            return try IDXDataset.mnist(directory: dataDir!, split: .all, layout: layout)
+        case .mnistTest:
+            return try IDXDataset.mnist(directory: dataDir!, split: .test, layout: layout)
+        case .fashionMNIST:
+            return try IDXDataset.fashionMNIST(directory: dataDir ?? IDXDataset.fashionMNISTDirectory, split: .all, layout: layout)
+        case .fashionMNISTTest:
+            return try IDXDataset.fashionMNIST(directory: dataDir ?? IDXDataset.fashionMNISTDirectory, split: .test, layout: layout)
+        case .idx:
+            let array = try IDXArray(contentsOf: file!)
+            let x = array.tensor(dividingBy: array.elementType == .uint8 ? 255 : 1)
+            let y = try labels.map { try IDXArray(contentsOf: $0).integers() }
+            return try LabeledDataset(x: shaped(x, images: images), labels: y)
+        case .npy:
+            let x = try NumPyArray(contentsOf: file!).tensor()
+            let y = try labels.map { try NumPyArray(contentsOf: $0).integers() }
+            return try LabeledDataset(x: shaped(x, images: images), labels: y)
+        case .csv:
+            let d = try CSVFormat(hasHeader: csvHeader, labelColumn: labelColumn).read(contentsOf: file!)
+            return try LabeledDataset(x: shaped(d.x, images: images), labels: d.labels)
+        }
+    }
+
+    private func shaped(_ x: Tensor, images: Bool) throws -> Tensor {
+        guard x.rank >= 2 else { throw ExampleError("\(displayName): expected one sample per row, found shape \(x.shape)") }
+        let n = x.shape[0]
+        if !images { return try x.reshaped(to: [n, x.count / max(n, 1)]) }
+        switch x.rank {
+        case 3: return try x.reshaped(to: x.shape + [1])
+        case 4: return x
+        default:
+            throw ExampleError("\(displayName): the convolutional models need images [n, h, w] or [n, h, w, c], found \(x.shape)")
+        }
+    }
+}
+
+/// An error of the example programs, printed as one line.
+public struct ExampleError: Error, CustomStringConvertible {
+    /// The message.
+    public let description: String
+    /// Creates an error with a message.
+    public init(_ message: String) { description = message }
+}

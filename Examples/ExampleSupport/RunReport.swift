@@ -1,0 +1,85 @@
+import DeepClustering
+import Foundation
+
+/// Writes the files an example run leaves in its output directory: `history.csv`,
+/// `assignments.csv`, `confusion_matrix.svg` (with labels) and `training_curves.svg`.
+/// Every file is written atomically.
+public struct RunReport {
+    /// The output directory (created if missing).
+    public let directory: String
+
+    /// Creates the directory if needed.
+    /// - Throws: ``ExampleError`` when it cannot be created.
+    public init(directory: String) throws {
+        self.directory = directory
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw ExampleError("cannot create output directory \(directory): \(error.localizedDescription)")
+        }
+    }
+
+    /// The path of a file in the output directory.
+    public func path(_ name: String) -> String {
+        URL(fileURLWithPath: directory).appendingPathComponent(name).path
+    }
+
+    /// Writes one row per update: iteration, loss terms, delta-label and the scores.
+    public func writeHistory(_ history: [DECUpdate]) throws {
+        func f(_ v: Float) -> String { v.isNaN ? "" : String(v) }
+        func d(_ v: Double?) -> String { v.map { String(format: "%.6f", $0) } ?? "" }
+        let rows = history.map {
+            ["\($0.iteration)", f($0.loss), f($0.clusteringLoss), f($0.reconstructionLoss),
+             String(format: "%.6f", $0.deltaLabel), d($0.accuracy), d($0.nmi), d($0.ari)]
+        }
+        try CSVFormat().write(
+            rows: rows, columnNames: ["iteration", "loss", "clustering_loss", "reconstruction_loss", "delta_label", "acc", "nmi", "ari"],
+            to: path("history.csv"))
+    }
+
+    /// Writes one row per sample: its index, cluster and (when known) label.
+    public func writeAssignments(_ assignments: [Int], labels: [Int]?) throws {
+        let rows = assignments.enumerated().map { i, c in
+            ["\(i)", "\(c)"] + (labels.map { ["\($0[i])"] } ?? [])
+        }
+        try CSVFormat().write(
+            rows: rows, columnNames: ["index", "cluster"] + (labels == nil ? [] : ["label"]), to: path("assignments.csv"))
+    }
+
+    /// Writes the confusion matrix heat map (true label × cluster).
+    public func writeConfusionMatrix(labels: [Int], assignments: [Int], title: String) throws {
+        let counts = try confusionMatrix(labels: labels, predictions: assignments)
+        try ConfusionMatrixChart(counts: counts, title: title).svg().write(to: path("confusion_matrix.svg"))
+    }
+
+    /// Writes the loss (top) and ACC/NMI/ARI (bottom, with labels) per update.
+    public func writeTrainingCurves(_ history: [DECUpdate], title: String) throws {
+        let trained = history.filter { !$0.loss.isNaN }
+        var panels = [LineChart.Panel]()
+        if !trained.isEmpty {
+            var series = [LineChart.Series(name: "loss", points: trained.map { (Double($0.iteration), Double($0.loss)) }, color: "#d62728")]
+            if trained.contains(where: { !$0.reconstructionLoss.isNaN }) {
+                series.append(.init(name: "KL(P‖Q)", points: trained.map { (Double($0.iteration), Double($0.clusteringLoss)) }, color: "#ff7f0e"))
+                series.append(.init(name: "MSE", points: trained.map { (Double($0.iteration), Double($0.reconstructionLoss)) }, color: "#9467bd"))
+            }
+            panels.append(.init(yLabel: "loss", series: series))
+        }
+        let scored = history.filter { $0.accuracy != nil }
+        if !scored.isEmpty {
+            panels.append(.init(yLabel: "score", series: [
+                .init(name: "ACC", points: scored.map { (Double($0.iteration), $0.accuracy!) }, color: "#1f77b4"),
+                .init(name: "NMI", points: scored.map { (Double($0.iteration), $0.nmi!) }, color: "#2ca02c"),
+                .init(name: "ARI", points: scored.map { (Double($0.iteration), $0.ari!) }, color: "#8c564b"),
+            ]))
+        }
+        panels.append(.init(yLabel: "delta label", series: [
+            .init(name: "changed", points: history.dropFirst().map { (Double($0.iteration), $0.deltaLabel) }, color: "#7f7f7f"),
+        ]))
+        try LineChart(title: title, xLabel: "iteration", panels: panels).svg().write(to: path("training_curves.svg"))
+    }
+}
+
+/// `0.1234` with four decimals, or `n/a`.
+public func formatScore(_ v: Double?) -> String {
+    v.map { String(format: "%.4f", $0) } ?? "n/a"
+}
