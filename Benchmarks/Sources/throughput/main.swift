@@ -13,6 +13,10 @@
 //    epoch's GEMM flops / epoch_s), then `matmul …` lines comparing Tensor.matmul(into:) with
 //    raw BLAS.sgemm at the seed's shapes (best of many repetitions).
 //
+// 4. Unless `--model dense`, does the same for the seed's convolutional autoencoder
+//    (ConvolutionThroughput.swift): `conv epoch_s=… sgemm_s=… ratio=… gflops=…`.
+//    `--model conv` runs only that line.
+//
 // The machine may be shared: the ratio (both halves measured back to back in one process) is the
 // number to compare, not absolute times.
 
@@ -38,9 +42,11 @@ enum BenchmarkError: Error, CustomStringConvertible {
     }
 }
 
-/// The command line: `[--data-dir DIR] [--sequential]`.
+/// The command line: `[--data-dir DIR] [--sequential] [--model dense|conv|all]`.
 struct Options {
     var dataDirectory: String?
+    /// Which lines to run: `dense`, `conv` or `all` (the default).
+    var model = "all"
     /// Run the whole epoch first and the sgemm floor after it (instead of interleaved).
     var sequential = false
 
@@ -54,8 +60,13 @@ struct Options {
                 options.dataDirectory = dir
             case "--sequential":
                 options.sequential = true
+            case "--model":
+                guard let model = args.popFirst(), ["dense", "conv", "all"].contains(model) else {
+                    throw BenchmarkError.usage("--model needs dense, conv or all")
+                }
+                options.model = model
             default:
-                throw BenchmarkError.usage("unknown argument \(arg); usage: throughput [--data-dir DIR] [--sequential]")
+                throw BenchmarkError.usage("unknown argument \(arg); usage: throughput [--data-dir DIR] [--sequential] [--model dense|conv|all]")
             }
         }
         return options
@@ -173,6 +184,10 @@ do {
     }
     let n = x.shape[0]
     print("OpenBLAS: \(BLAS.configuration), threads=\(BLAS.threadCount); load average before: \(loadAverage())")
+    if options.model == "conv" {
+        try convolutionThroughput(x.reshaped(to: [n, 28, 28, 1]), interleave: options.sequential ? .max : 8)
+        exit(0)
+    }
 
     var rng = SeededGenerator(seed: 42)
     let ae = try Autoencoder.dense(dims, using: &rng)
@@ -187,32 +202,17 @@ do {
     for _ in 0..<4 { floor.run(batch: batchSize) }
     floor.reset()
 
-    // One epoch through the library's own `pretrain`. Every `interleave` batches the progress
-    // hook pauses the epoch clock and runs the floor's GEMMs for exactly those batches, so both
-    // halves see the same machine load (other processes come and go on a shared machine).
-    let interleave = options.sequential ? Int.max : 8
-    var pending: [Int] = []
-    var hookSeconds = 0.0
-    let start = now()
-    let history = try ae.pretrain(on: x, epochs: 1, batchSize: batchSize, optimizer: optimizer, shuffleSeed: 7) { event in
-        guard case let .batchEnded(_, batch, batchCount, _) = event else { return }
-        let hookStart = now()
-        pending.append(min(batchSize, n - (batch - 1) * batchSize))
-        if pending.count == interleave || (batch == batchCount && !options.sequential) {
-            for b in pending { floor.run(batch: b) }
-            pending.removeAll(keepingCapacity: true)
-        }
-        hookSeconds += now() - hookStart
-    }
-    let epochSeconds = now() - start - hookSeconds
-    for b in pending { floor.run(batch: b) }  // --sequential: the floor after the whole epoch
+    // One epoch through the library's own `pretrain`, the floor interleaved (InterleavedEpoch.swift).
+    let (epochSeconds, epochLoss) = try interleavedEpoch(
+        of: ae, on: x, batchSize: batchSize, optimizer: optimizer, interleave: options.sequential ? .max : 8
+    ) { floor.run(batch: $0) }
     let sgemmSeconds = floor.seconds, flops = floor.flops, calls = floor.calls
     let batches = (n + batchSize - 1) / batchSize
 
     print(String(format: "dense epoch_s=%.3f sgemm_s=%.3f ratio=%.3f gflops=%.1f",
                  epochSeconds, sgemmSeconds, epochSeconds / sgemmSeconds, flops / epochSeconds * 1e-9))
     print(String(format: "  (epoch loss %.5f, %.3f TFLOP of GEMM, %d GEMM calls; load average after: %@)",
-                 history.first ?? .nan, flops * 1e-12, calls, loadAverage()))
+                 epochLoss, flops * 1e-12, calls, loadAverage()))
 
     // The largest non-GEMM piece on its own: one optimizer step over all 3.3 M parameters, best
     // of 20 (in training the gradients are then zeroed lazily, at no extra cost).
@@ -228,6 +228,9 @@ do {
     try compareMatmul(m: 256, k: 784, n: 500, transposeA: false, repetitions: 50)
     try compareMatmul(m: 256, k: 500, n: 2000, transposeA: false, repetitions: 30)
     try compareMatmul(m: 784, k: 256, n: 500, transposeA: true, repetitions: 50)
+    if options.model == "all" {
+        try convolutionThroughput(x.reshaped(to: [n, 28, 28, 1]), interleave: options.sequential ? .max : 8)
+    }
 } catch {
     FileHandle.standardError.write(Data("throughput: \(error)\n".utf8))
     exit(1)

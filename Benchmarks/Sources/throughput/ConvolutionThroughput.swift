@@ -1,0 +1,154 @@
+// The `conv` line of throughput: one epoch of the seed's convolutional autoencoder
+// (Autoencoder.convolutional, 275,979 parameters) on 70,000 × 28 × 28 × 1 samples, batch 256,
+// Adadelta (lr 1.0, as the seed's conv pretraining needs), against the bare sgemm floor of the
+// same GEMM calls in the same process.
+
+import DeepClustering
+
+/// The sgemm floor of a convolutional autoencoder: exactly the GEMM calls its layers issue per
+/// batch, on raw buffers of the same sizes, with nothing in between.
+///
+/// Conv2D, per chunk of images (the layer's `workspaceByteLimit` bounds the patch matrix
+/// `[chunk·OH·OW, KH·KW·inC]`): forward `Y ← P·W`; backward `dW (+)= Pᵀ·dZ` (β = 0 for the first
+/// chunk after the optimizer's lazy zeroing) and, except for the first layer, `dP ← dZ·Wᵀ`.
+/// Conv2DTranspose, per chunk: forward `P ← X·Wᵀ`; backward `dW (+)= Pᵀ·X`, `dX ← P·W`.
+/// Dense: forward `Y ← X·W`; backward `dW ← Xᵀ·dZ` (β = 0), `dX ← dZ·Wᵀ`. Flatten and Reshape
+/// issue no GEMM.
+final class ConvolutionSGEMMFloor {
+    /// One GEMM-issuing layer, with the buffers it reads and writes.
+    private enum Step {
+        case convolution(rowsPerImage: Int, patchWidth: Int, outputChannels: Int, imagesPerChunk: (Int) -> Int)
+        case transposed(rowsPerImage: Int, patchWidth: Int, inputChannels: Int, imagesPerChunk: (Int) -> Int)
+        case dense(inputs: Int, outputs: Int)
+    }
+    private struct Buffers {
+        var x, y, g, dx, w, dw, patches, patchGradient: UnsafeMutablePointer<Float>
+    }
+    private var steps: [(Step, Buffers)] = []
+    private var owned: [UnsafeMutablePointer<Float>] = []
+    private(set) var seconds = 0.0, flops = 0.0, calls = 0
+
+    /// Builds the floor for `model` on samples of `sampleShape` (no batch dimension).
+    init(model: Autoencoder, sampleShape: [Int], maxBatch: Int) throws {
+        var rng = SeededGenerator(seed: 99)
+        func buffer(_ count: Int) -> UnsafeMutablePointer<Float> {
+            let p = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
+            for i in 0..<count { p[i] = (rng.nextUnitFloat() - 0.5) * 0.01 }
+            owned.append(p)
+            return p
+        }
+        var shape = [maxBatch] + sampleShape
+        var x = buffer(shape.reduce(1, *)), dx = buffer(shape.reduce(1, *))
+        for layer in model.encoder.layers + model.decoder.layers {
+            let outShape = try layer.outputShape(forInputShape: shape)
+            let inCount = shape.reduce(1, *) / maxBatch, outCount = outShape.reduce(1, *) / maxBatch
+            func chunking(_ limit: Int, _ rows: Int, _ width: Int) -> (Int) -> Int {
+                { b in max(1, min(b, limit / max(rows * width * MemoryLayout<Float>.stride, 1))) }
+            }
+            let step: Step, patchFloats: Int
+            switch layer {
+            case let conv as Conv2D:
+                let rows = outShape[1] * outShape[2], width = conv.kernelSize.height * conv.kernelSize.width * conv.inputChannels
+                let perChunk = chunking(conv.workspaceByteLimit, rows, width)
+                step = .convolution(rowsPerImage: rows, patchWidth: width, outputChannels: conv.outputChannels, imagesPerChunk: perChunk)
+                patchFloats = perChunk(maxBatch) * rows * width
+            case let conv as Conv2DTranspose:
+                let rows = shape[1] * shape[2], width = conv.kernelSize.height * conv.kernelSize.width * conv.outputChannels
+                let perChunk = chunking(conv.workspaceByteLimit, rows, width)
+                step = .transposed(rowsPerImage: rows, patchWidth: width, inputChannels: conv.inputChannels, imagesPerChunk: perChunk)
+                patchFloats = perChunk(maxBatch) * rows * width
+            case is Dense:
+                step = .dense(inputs: inCount, outputs: outCount)
+                patchFloats = 0
+            default:
+                shape = outShape  // Flatten / Reshape: a view of the same buffer
+                continue
+            }
+            let weights = layer.parameters[0].count
+            let y = buffer(maxBatch * outCount), g = buffer(maxBatch * outCount)
+            steps.append((step, Buffers(
+                x: x, y: y, g: g, dx: dx, w: buffer(weights), dw: buffer(weights),
+                patches: buffer(patchFloats), patchGradient: buffer(patchFloats))))
+            (x, dx, shape) = (y, g, outShape)
+        }
+    }
+
+    deinit { owned.forEach { $0.deallocate() } }
+
+    private func gemm(
+        _ ta: Bool, _ tb: Bool, _ m: Int, _ n: Int, _ k: Int, _ a: UnsafeMutablePointer<Float>, _ lda: Int,
+        _ b: UnsafeMutablePointer<Float>, _ ldb: Int, _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int
+    ) {
+        BLAS.sgemm(transposeA: ta, transposeB: tb, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+        flops += gemmFlops(m, n, k)
+        calls += 1
+    }
+
+    /// Runs the GEMMs of one training step on `b` samples, adding to ``seconds``, ``flops`` and ``calls``.
+    func run(batch b: Int) {
+        let start = now()
+        for (step, p) in steps {
+            switch step {
+            case let .convolution(rows, width, outC, perChunk):
+                for s in stride(from: 0, to: b, by: perChunk(b)) {
+                    let r = min(perChunk(b), b - s) * rows
+                    gemm(false, false, r, outC, width, p.patches, width, p.w, outC, 0, p.y + s * rows * outC, outC)
+                }
+            case let .transposed(rows, width, inC, perChunk):
+                for s in stride(from: 0, to: b, by: perChunk(b)) {
+                    let r = min(perChunk(b), b - s) * rows
+                    gemm(false, true, r, width, inC, p.x + s * rows * inC, inC, p.w, inC, 0, p.patches, width)
+                }
+            case let .dense(i, o):
+                gemm(false, false, b, o, i, p.x, i, p.w, o, 0, p.y, o)
+            }
+        }
+        for (index, (step, p)) in steps.enumerated().reversed() {
+            switch step {
+            case let .convolution(rows, width, outC, perChunk):
+                for s in stride(from: 0, to: b, by: perChunk(b)) {
+                    let r = min(perChunk(b), b - s) * rows, dz = p.g + s * rows * outC
+                    gemm(true, false, width, outC, r, p.patches, width, dz, outC, s == 0 ? 0 : 1, p.dw, outC)
+                    if index > 0 { gemm(false, true, r, width, outC, dz, outC, p.w, outC, 0, p.patchGradient, width) }
+                }
+            case let .transposed(rows, width, inC, perChunk):
+                for s in stride(from: 0, to: b, by: perChunk(b)) {
+                    let r = min(perChunk(b), b - s) * rows
+                    gemm(true, false, width, inC, r, p.patches, width, p.x + s * rows * inC, inC, s == 0 ? 0 : 1, p.dw, inC)
+                    if index > 0 { gemm(false, false, r, inC, width, p.patches, width, p.w, inC, 0, p.dx + s * rows * inC, inC) }
+                }
+            case let .dense(i, o):
+                gemm(true, false, i, o, b, p.x, i, p.g, o, 0, p.dw, o)
+                if index > 0 { gemm(false, true, b, i, o, p.g, o, p.w, o, 0, p.dx, i) }
+            }
+        }
+        seconds += now() - start
+    }
+
+    /// Forgets the accumulated time and counts (after a warm-up).
+    func reset() { seconds = 0; flops = 0; calls = 0 }
+}
+
+/// Trains one epoch of `Autoencoder.convolutional(inputShape: [28, 28, 1])` on `x`
+/// (`[N, 28, 28, 1]`) with batch 256 and Adadelta, interleaving the sgemm floor every
+/// `interleave` batches as the dense line does, and prints
+/// `conv epoch_s=… sgemm_s=… ratio=… gflops=…`.
+func convolutionThroughput(_ x: Tensor, interleave: Int) throws {
+    let batchSize = 256
+    var rng = SeededGenerator(seed: 42)
+    let ae = try Autoencoder.convolutional(inputShape: [28, 28, 1], using: &rng)
+    let optimizer = try Adadelta()
+    let floor = try ConvolutionSGEMMFloor(model: ae, sampleShape: [28, 28, 1], maxBatch: batchSize)
+
+    try ae.fit(x.rows(in: 0..<(4 * batchSize)), epochs: 1, batchSize: batchSize, optimizer: optimizer)
+    for _ in 0..<4 { floor.run(batch: batchSize) }
+    floor.reset()
+
+    let (epochSeconds, epochLoss) = try interleavedEpoch(
+        of: ae, on: x, batchSize: batchSize, optimizer: optimizer, interleave: interleave
+    ) { floor.run(batch: $0) }
+    print(String(format: "conv epoch_s=%.3f sgemm_s=%.3f ratio=%.3f gflops=%.1f",
+                 epochSeconds, floor.seconds, epochSeconds / floor.seconds, floor.flops / epochSeconds * 1e-9))
+    print(String(format: "  (epoch loss %.5f, %.3f TFLOP of GEMM, %d GEMM calls; load average after: %@)",
+                 epochLoss, floor.flops * 1e-12, floor.calls, loadAverage()))
+}
