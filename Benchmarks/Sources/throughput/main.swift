@@ -28,15 +28,13 @@ import Foundation
 /// Reads MNIST (70,000 × 784 in [0, 1]) from `dir`.
 /// HOOK: the IDX reader lives in DeepClusteringData and is being written in parallel; wire it here.
 func loadMNIST(_ dir: String) throws -> Tensor {
-    throw BenchmarkError.notYetSupported("--data-dir \(dir): reading MNIST is not yet supported (loadMNIST hook)")
+    try IDXDataset.mnist(directory: dir, split: .all, layout: .flat).x
 }
 
 enum BenchmarkError: Error, CustomStringConvertible {
-    case notYetSupported(String)
     case usage(String)
     var description: String {
         switch self {
-        case let .notYetSupported(m): return m
         case let .usage(m): return m
         }
     }
