@@ -70,6 +70,9 @@ struct DECCommand: ParsableCommand {
     @Option(help: "IDEC weight of the clustering loss (γ · KLD + MSE).")
     var gamma: Float = 0.1
 
+    @Flag(help: "Augment images with random shifts (±10%) and rotations (±10°) in pretraining and clustering (DEC-DA).")
+    var augment = false
+
     @Option(help: "Seed for weights, shuffling and k-means.")
     var seed: UInt64 = 0
 
@@ -92,7 +95,13 @@ struct DECCommand: ParsableCommand {
     func run() throws {
         let start = Date()
         let report = try RunReport(directory: outputDir)
-        let dataset = try data.load(images: arch.usesImages)
+        var dataset = try data.load(images: arch.usesImages || augment)
+        var augmentation: ImageAugmentation?
+        if augment {
+            let s = dataset.x.shape
+            augmentation = try ImageAugmentation(height: s[1], width: s[2], channels: s[3])
+            if !arch.usesImages { dataset.x = try dataset.x.reshaped(to: [s[0], s[1] * s[2] * s[3]]) }
+        }
         let x = dataset.x
         guard clusters <= dataset.count else {
             throw ExampleError("--clusters \(clusters) exceeds the \(dataset.count) samples of \(data.displayName)")
@@ -108,7 +117,7 @@ struct DECCommand: ParsableCommand {
             try autoencoder.loadParameters(from: pretrained)
             say("loaded pretrained weights from \(pretrained)")
         } else {
-            try pretrain(autoencoder, on: x, report: report)
+            try pretrain(autoencoder, on: x, augmentation: augmentation, report: report)
         }
 
         // 2. k-means initialisation and self-training.
@@ -118,6 +127,7 @@ struct DECCommand: ParsableCommand {
         config.updateInterval = updateInterval
         config.tolerance = tol
         config.seed = seed
+        config.augmentation = augmentation
         let trainer = try DECTrainer(autoencoder: autoencoder, configuration: config)
         let optimizer: any Optimizer = (arch == .dense && mode == .dec)
             ? try SGD(learningRate: 0.01, momentum: 0.9) : try Adam()
@@ -164,13 +174,14 @@ struct DECCommand: ParsableCommand {
         }
     }
 
-    func pretrain(_ autoencoder: Autoencoder, on x: Tensor, report: RunReport) throws {
+    func pretrain(_ autoencoder: Autoencoder, on x: Tensor, augmentation: ImageAugmentation?, report: RunReport) throws {
         let epochs = pretrainEpochs ?? (arch == .dense ? 300 : 100)
         let optimizer: any Optimizer = arch == .dense ? try SGD(learningRate: 1, momentum: 0.9) : try Adadelta()
         let batches = (x.shape[0] + batchSize - 1) / batchSize
         var bar = ProgressBar(total: batches, label: "pretrain 1/\(epochs)", logsWhenNotInteractive: false)
         var epochLosses: [Float] = []
-        try autoencoder.pretrain(on: x, epochs: epochs, batchSize: batchSize, optimizer: optimizer, shuffleSeed: seed) { event in
+        try autoencoder.pretrain(on: x, epochs: epochs, batchSize: batchSize, optimizer: optimizer, shuffleSeed: seed,
+                                    augmentation: augmentation) { event in
             switch event {
             case let .batchEnded(_, batch, _, loss):
                 bar.update(step: batch, loss: Double(loss))

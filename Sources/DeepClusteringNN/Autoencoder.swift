@@ -4,7 +4,7 @@ import DeepClusteringCore
 /// is then used on its own (DEC's pretraining, Xie et al. 2016).
 ///
 /// ``encoder`` and ``decoder`` are ``Sequential``s that share their layers with this model, so
-/// after ``pretrain(on:epochs:batchSize:optimizer:shuffleSeed:progress:)`` the encoder can be
+/// after ``pretrain(on:epochs:batchSize:optimizer:shuffleSeed:augmentation:progress:)`` the encoder can be
 /// handed to a clustering model as is. Any pair of stacks whose shapes chain works — the dense
 /// builder ``dense(_:using:)`` or a convolutional one.
 public final class Autoencoder: Layer {
@@ -109,23 +109,26 @@ public final class Autoencoder: Layer {
     }
 
     /// Trains the autoencoder to reconstruct `x` under mean squared error (DEC's pretraining);
-    /// see ``Layer/fit(_:targets:epochs:batchSize:optimizer:shuffleSeed:progress:)``.
+    /// see ``Layer/fit(_:targets:epochs:batchSize:optimizer:shuffleSeed:augmentation:progress:)``.
     /// - Parameters:
     ///   - x: `[N, …]` samples.
     ///   - epochs: Passes over the data (the DEC-keras seed uses 300 for MNIST).
     ///   - batchSize: Defaults to 256.
     ///   - optimizer: For example `SGD(learningRate: 1, momentum: 0.9)` (DEC-keras) or `Adam()`.
     ///   - shuffleSeed: Seeds the shuffling; defaults to 0.
+    ///   - augmentation: Random shifts and rotations applied to every batch (DEC-DA's
+    ///     pretraining), or `nil` (the default) for the data as it is.
     ///   - progress: Called after every batch and epoch.
     /// - Returns: The mean reconstruction loss of each epoch.
     /// - Throws: ``TrainingError`` when the loss diverges or arguments are invalid.
     @discardableResult
     public func pretrain(
         on x: Tensor, epochs: Int, batchSize: Int = 256, optimizer: any Optimizer,
-        shuffleSeed: UInt64 = 0, progress: ((TrainingEvent) -> Void)? = nil
+        shuffleSeed: UInt64 = 0, augmentation: ImageAugmentation? = nil,
+        progress: ((TrainingEvent) -> Void)? = nil
     ) throws -> [Float] {
         try fit(x, targets: nil, epochs: epochs, batchSize: batchSize, optimizer: optimizer,
-                shuffleSeed: shuffleSeed, progress: progress)
+                shuffleSeed: shuffleSeed, augmentation: augmentation, progress: progress)
     }
 
     /// The embeddings of `x`, computed batch by batch by the encoder.

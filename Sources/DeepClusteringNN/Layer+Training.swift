@@ -15,7 +15,10 @@ extension Layer {
     ///   - epochs: The number of passes over the data (≥ 0).
     ///   - batchSize: Samples per batch (> 0); defaults to 256 (the DEC paper's).
     ///   - optimizer: Updates ``parameters`` after each batch.
-    ///   - shuffleSeed: Seeds the per-epoch shuffling; defaults to 0.
+    ///   - shuffleSeed: Seeds the per-epoch shuffling (and the augmentation); defaults to 0.
+    ///   - augmentation: When given, every batch is randomly shifted and rotated before it is
+    ///     fed (and, when reconstructing, it is also the target), as DEC-DA pretrains; `nil`
+    ///     (the default) feeds the data as it is.
     ///   - progress: Called after every batch and every epoch (see ``TrainingEvent``).
     /// - Returns: The mean loss of each epoch.
     /// - Throws: ``TrainingError/nonFiniteLoss(epoch:batch:value:)`` when the loss is NaN or
@@ -25,7 +28,7 @@ extension Layer {
     @discardableResult
     public func fit(
         _ inputs: Tensor, targets: Tensor? = nil, epochs: Int, batchSize: Int = 256,
-        optimizer: any Optimizer, shuffleSeed: UInt64 = 0,
+        optimizer: any Optimizer, shuffleSeed: UInt64 = 0, augmentation: ImageAugmentation? = nil,
         progress: ((TrainingEvent) -> Void)? = nil
     ) throws -> [Float] {
         guard epochs >= 0, batchSize > 0 else {
@@ -48,6 +51,8 @@ extension Layer {
         var sampler = try MiniBatchSampler(sampleCount: n, batchSize: batchSize, seed: shuffleSeed)
         let parameters = self.parameters
         var batch = Tensor(zeros: [0]), batchTargets = Tensor(zeros: [0]), lossGradient = Tensor(zeros: [0])
+        var augmented = Tensor(zeros: [0])
+        var augmentationGenerator = SeededGenerator(seed: shuffleSeed ^ 0xA5A5_5A5A_D1CE_0001)
         for p in parameters { p.zeroGradient() }
         var history: [Float] = []
         history.reserveCapacity(epochs)
@@ -57,6 +62,10 @@ extension Layer {
             for b in 0..<sampler.batchCount {
                 let indices = sampler.indices(ofBatch: b)
                 try inputs.gatherRows(at: indices, into: &batch)
+                if let augmentation {
+                    try augmentation.apply(to: batch, into: &augmented, using: &augmentationGenerator)
+                    swap(&batch, &augmented)
+                }
                 if let targets { try targets.gatherRows(at: indices, into: &batchTargets) }
                 let loss: Float
                 do {

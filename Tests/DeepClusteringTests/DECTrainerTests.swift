@@ -164,4 +164,24 @@ func pretrainedAutoencoder(_ x: Tensor, seed: UInt64 = 3) throws -> Autoencoder 
             return iteration > 0 && ae.encoder.parameters.allSatisfy { $0.value.scalars.allSatisfy(\.isFinite) }
         }
     }
+
+    /// With augmentation (DEC-DA) the model trains on shifted/rotated samples: the run is still
+    /// deterministic for a seed and differs from the unaugmented one.
+    @Test func augmentedTrainingIsSeededAndChangesTheModel() throws {
+        let (x, _) = try blobs(perCluster: 40)
+        func run(augmented: Bool) throws -> Tensor {
+            let ae = try pretrainedAutoencoder(x)
+            var config = DECConfiguration(clusterCount: 3)
+            config.maxIterations = 20
+            config.kmeansInitializationCount = 2
+            config.augmentation = augmented ? try ImageAugmentation(height: 2, width: 4) : nil
+            let dec = try DECTrainer(encoder: ae.encoder, configuration: config)
+            let result = try dec.fit(x, optimizer: try SGD(learningRate: 0.01, momentum: 0.9))
+            #expect(result.assignments.count == x.shape[0])
+            return try dec.softAssignments(x)
+        }
+        let a = try run(augmented: true), b = try run(augmented: true), plain = try run(augmented: false)
+        #expect(a == b)
+        #expect(a != plain)
+    }
 }

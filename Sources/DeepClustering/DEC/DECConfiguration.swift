@@ -47,8 +47,12 @@ public struct DECConfiguration: Sendable, Equatable, Codable {
     public var tolerance: Double = 0.001
     /// k-means restarts used to initialise the centres; 20.
     public var kmeansInitializationCount: Int = 20
-    /// Seeds k-means (the only randomness of the phase: batches are taken in order).
+    /// Seeds k-means and the augmentation (batches are taken in order).
     public var seed: UInt64 = 0
+    /// Random shifts and rotations applied to every training batch (DEC-DA, Guo et al. 2018):
+    /// the model sees augmented samples while the target P is computed from the clean data.
+    /// `nil` (the default, as in DEC) trains on the data as it is.
+    public var augmentation: ImageAugmentation? = nil
 
     /// Creates a configuration with the seed's defaults for everything but `clusterCount`.
     public init(clusterCount: Int, mode: DECMode = .dec) {

@@ -110,7 +110,7 @@ public final class DECTrainer {
 
         var state = LoopState(previous: kmeans.labels)
         let parameters = trainableParameters
-        var workspace = StepWorkspace()
+        var workspace = StepWorkspace(generator: SeededGenerator(seed: config.seed ^ 0xDEC0_DA7A_0000_0001))
         var target = Tensor(zeros: [0])
         var index = 0
         var iteration = 0
@@ -152,6 +152,10 @@ public final class DECTrainer {
     ) throws -> (Float, Float, Float) {
         guard let clustering else { throw DECError.invalidInput("the clustering layer is not initialised") }
         try x.gatherRows(at: rows, into: &w.batch)
+        if let augmentation = configuration.augmentation {
+            try augmentation.apply(to: w.batch, into: &w.augmented, using: &w.generator)
+            swap(&w.batch, &w.augmented)
+        }
         try target.gatherRows(at: rows, into: &w.batchTarget)
         // Lazy zeroing: layers overwrite instead of accumulating on their first contribution.
         for p in parameters { p.zeroGradientLazily() }
@@ -211,7 +215,9 @@ public final class DECTrainer {
 
 /// Buffers reused across training steps so the steady state allocates nothing large.
 struct StepWorkspace {
+    var generator: SeededGenerator
     var batch = Tensor(zeros: [0])
+    var augmented = Tensor(zeros: [0])
     var batchTarget = Tensor(zeros: [0])
     var qGradient = Tensor(zeros: [0])
     var reconstructionGradient = Tensor(zeros: [0])
