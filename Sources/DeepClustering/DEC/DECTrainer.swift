@@ -121,7 +121,7 @@ public final class DECTrainer {
                 target = try targetDistribution(q)
                 let update = try state.evaluate(q: q, iteration: iteration, labels: labels, mode: config.mode)
                 progress?(.updated(update))
-                if iteration > 0 && update.deltaLabel < config.tolerance {
+                if iteration > 0 && iteration % config.updateInterval == 0 && update.deltaLabel < config.tolerance {
                     converged = true
                     break
                 }
