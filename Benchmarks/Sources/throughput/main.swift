@@ -40,10 +40,10 @@ enum BenchmarkError: Error, CustomStringConvertible {
     }
 }
 
-/// The command line: `[--data-dir DIR] [--sequential] [--model dense|conv|all]`.
+/// The command line: `[--data-dir DIR] [--sequential] [--model dense|conv|kmeans|dec|all]`.
 struct Options {
     var dataDirectory: String?
-    /// Which lines to run: `dense`, `conv` or `all` (the default).
+    /// Which lines to run: `dense`, `conv`, `kmeans`, `dec` or `all` (the default).
     var model = "all"
     /// Run the whole epoch first and the sgemm floor after it (instead of interleaved).
     var sequential = false
@@ -59,12 +59,12 @@ struct Options {
             case "--sequential":
                 options.sequential = true
             case "--model":
-                guard let model = args.popFirst(), ["dense", "conv", "all"].contains(model) else {
-                    throw BenchmarkError.usage("--model needs dense, conv or all")
+                guard let model = args.popFirst(), ["dense", "conv", "kmeans", "dec", "all"].contains(model) else {
+                    throw BenchmarkError.usage("--model needs dense, conv, kmeans, dec or all")
                 }
                 options.model = model
             default:
-                throw BenchmarkError.usage("unknown argument \(arg); usage: throughput [--data-dir DIR] [--sequential] [--model dense|conv|all]")
+                throw BenchmarkError.usage("unknown argument \(arg); usage: throughput [--data-dir DIR] [--sequential] [--model dense|conv|kmeans|dec|all]")
             }
         }
         return options
@@ -182,9 +182,18 @@ do {
     }
     let n = x.shape[0]
     print("OpenBLAS: \(BLAS.configuration), threads=\(BLAS.threadCount); load average before: \(loadAverage())")
-    if options.model == "conv" {
+    switch options.model {
+    case "conv":
         try convolutionThroughput(x.reshaped(to: [n, 28, 28, 1]), interleave: options.sequential ? .max : 8)
         exit(0)
+    case "kmeans":
+        try kmeansThroughput(x)
+        exit(0)
+    case "dec":
+        try decThroughput(x)
+        exit(0)
+    default:
+        break
     }
 
     var rng = SeededGenerator(seed: 42)
@@ -228,6 +237,8 @@ do {
     try compareMatmul(m: 784, k: 256, n: 500, transposeA: true, repetitions: 50)
     if options.model == "all" {
         try convolutionThroughput(x.reshaped(to: [n, 28, 28, 1]), interleave: options.sequential ? .max : 8)
+        try kmeansThroughput(x)
+        try decThroughput(x)
     }
 } catch {
     FileHandle.standardError.write(Data("throughput: \(error)\n".utf8))
