@@ -1,0 +1,95 @@
+#!/usr/bin/env python3
+"""Runs the same workloads in DeepClustering (`throughput`) and in Keras (keras_workloads.py)
+on this machine, one after the other, and prints a side-by-side Markdown table with ratios.
+
+Usage (from the repository root):
+    python3 Benchmarks/compare/compare.py --data-dir ../shared/data/mnist [--only dense,conv,kmeans,dec]
+
+The Swift side is built in release mode first. Each workload runs once per side; on a shared
+machine run it twice and keep the second table (the script prints the load average before and
+after). PyTorch is not installed here (PyPI's torch wheel needs CUDA libraries this machine
+lacks), so the table compares against Keras/TensorFlow CPU only.
+"""
+import argparse
+import os
+import platform
+import re
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+
+# workload -> (line prefix, field holding seconds, description)
+WORKLOADS = {
+    "dense": ("dense", "epoch_s", "dense autoencoder, one epoch (70,000 × 784, batch 256, SGD)"),
+    "conv": ("conv", "epoch_s", "conv autoencoder, one epoch (70,000 × 28×28×1, batch 256, Adadelta)"),
+    "kmeans": ("kmeans", "seconds", "k-means k=10, n_init=20 on 70,000 × 784 (Keras side: scikit-learn)"),
+    "dec": ("dec", "seconds", "dense DEC phase, 1,000 iterations"),
+}
+
+
+def parse(lines):
+    out = {}
+    for line in lines.splitlines():
+        parts = line.strip().split()
+        if not parts or parts[0] not in {v[0] for v in WORKLOADS.values()}:
+            continue
+        fields = dict(p.split("=", 1) for p in parts[1:] if "=" in p)
+        out[parts[0]] = fields
+    return out
+
+
+def loadavg():
+    with open("/proc/loadavg") as f:
+        return " ".join(f.read().split()[:3])
+
+
+def run(cmd, **kw):
+    print("$", " ".join(cmd), file=sys.stderr, flush=True)
+    t = time.time()
+    p = subprocess.run(cmd, capture_output=True, text=True, **kw)
+    sys.stderr.write(p.stdout + p.stderr)
+    if p.returncode != 0:
+        sys.exit(f"command failed ({p.returncode}): {' '.join(cmd)}")
+    return p.stdout, time.time() - t
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data-dir", required=True, help="directory of the MNIST IDX .gz files")
+    ap.add_argument("--only", default="dense,conv,kmeans,dec")
+    args = ap.parse_args()
+    only = [w for w in args.only.split(",") if w in WORKLOADS]
+    data_dir = os.path.abspath(args.data_dir)
+
+    before = loadavg()
+    run(["swift", "build", "-c", "release", "--package-path", "Benchmarks", "--product", "throughput"], cwd=ROOT)
+    swift = {}
+    for w in only:
+        out, _ = run(["swift", "run", "-c", "release", "--skip-build", "--package-path", "Benchmarks",
+                      "throughput", "--data-dir", data_dir, "--model", w], cwd=ROOT)
+        swift.update(parse(out))
+    keras_out, _ = run([sys.executable, os.path.join(HERE, "keras_workloads.py"), "--data-dir", data_dir,
+                        "--only", ",".join(only)])
+    keras = parse(keras_out)
+    versions = next((l[2:] for l in keras_out.splitlines() if l.startswith("# ")), "keras ?")
+
+    print(f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores; "
+          f"load average before {before}, after {loadavg()}; {versions}")
+    print()
+    print("| workload | DeepClustering (s) | Keras/TF CPU (s) | Keras ÷ DeepClustering |")
+    print("| --- | ---: | ---: | ---: |")
+    for w in only:
+        prefix, field, desc = WORKLOADS[w]
+        s = float(swift.get(prefix, {}).get(field, "nan"))
+        k = float(keras.get(prefix, {}).get(field, "nan"))
+        print(f"| {desc} | {s:.2f} | {k:.2f} | {k / s:.2f}× |")
+    extra = [f"{p} " + " ".join(f"{k}={v}" for k, v in f.items()) for p, f in swift.items()]
+    print()
+    print("DeepClustering lines: " + "; ".join(extra))
+
+
+if __name__ == "__main__":
+    main()
