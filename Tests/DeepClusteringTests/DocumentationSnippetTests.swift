@@ -223,6 +223,42 @@ final class DoubledInputGradient: Layer {
         #expect(!updates.isEmpty)
     }
 
+    /// The landing pages of the four catalogs (DeepClustering, DeepClusteringData,
+    /// DeepClusteringNN; DeepClusteringCore's has no code).
+    @Test func landingPages() throws {
+        let directory = try writeTinyImageDataset(perClass: 4)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        // --- DeepClusteringData.md
+        let mnist = try IDXDataset.mnist(directory: directory)                      // x: [24, 144] in [0, 1]
+        let fashion = try IDXDataset.fashionMNIST(directory: directory, layout: .images)  // x: [24, 12, 12, 1]
+        // ---
+        #expect(mnist.x.shape == [24, 144] && fashion.x.shape == [24, 12, 12, 1])
+        #expect(mnist.x.max()! <= 1 && mnist.x.min()! >= 0 && mnist.x.max()! > 0.5)
+        #expect(mnist.labels == fashion.labels)
+        let x = mnist.x
+
+        // --- DeepClusteringNN.md
+        var rng = SeededGenerator(seed: 42)
+        let autoencoder = try Autoencoder.dense([144, 16, 16, 32, 3], using: &rng)
+        try autoencoder.pretrain(on: x, epochs: 3, batchSize: 8,
+                                 optimizer: try SGD(learningRate: 0.1, momentum: 0.9))
+        // ---
+
+        // --- DeepClustering.md
+        let data = try IDXDataset.fashionMNIST(directory: directory)
+        var rng2 = SeededGenerator(seed: 0)
+        let autoencoder2 = try Autoencoder.dense([144, 16, 16, 32, 3], using: &rng2)
+        try autoencoder2.pretrain(on: data.x, epochs: 3, batchSize: 8,
+                                  optimizer: try SGD(learningRate: 0.1, momentum: 0.9))
+        let dec = try DECTrainer(autoencoder: autoencoder2, configuration: DECConfiguration(clusterCount: 3))
+        let result = try dec.fit(data.x, labels: data.labels,
+                                 optimizer: try SGD(learningRate: 0.01, momentum: 0.9))
+        print(result.finalMetrics!)
+        // ---
+        #expect(try autoencoder.encode(x).shape == [24, 3])
+        #expect(result.finalMetrics != nil && result.assignments.count == 24)
+    }
+
     /// HowDECWorks.md: Q, P, the KL loss and its gradients by hand, checked against eq. 4–5.
     @Test func howDECWorksByHand() throws {
         // --- HowDECWorks: one step by hand
