@@ -23,24 +23,31 @@ public enum DatasetKind: String, ExpressibleByArgument, CaseIterable, Sendable {
 
 /// Command-line options that choose and locate a dataset.
 public struct DatasetOptions: ParsableArguments {
+    /// `--dataset`: which dataset to read; defaults to Fashion-MNIST.
     @Option(help: "Dataset: \(DatasetKind.allCases.map(\.rawValue).joined(separator: "|")).")
     public var dataset: DatasetKind = .fashionMNIST
 
+    /// `--data-dir`: the directory of the four IDX files (MNIST, Fashion-MNIST).
     @Option(help: "Directory of the four IDX files (mnist, fashion-mnist; default for fashion-mnist: \(IDXDataset.fashionMNISTDirectory)).")
     public var dataDir: String?
 
+    /// `--file`: the samples file for `idx`, `csv` and `npy` data.
     @Option(help: "The samples file (idx, csv, npy).")
     public var file: String?
 
+    /// `--labels`: a labels file for `idx` or `npy` data, used for evaluation only.
     @Option(help: "Labels file for idx/npy data, used for evaluation only.")
     public var labels: String?
 
+    /// `--label-column`: the CSV column holding labels (0-based; negative counts from the end).
     @Option(help: "For csv: the column holding labels (0-based; negative counts from the end).")
     public var labelColumn: Int?
 
+    /// `--csv-header`: whether the CSV file starts with a header row.
     @Flag(help: "For csv: the first row is a header.")
     public var csvHeader = false
 
+    /// Creates the options with their defaults (ArgumentParser fills them in from the command line).
     public init() {}
 
     /// Checks that the options fit together (files given where needed).

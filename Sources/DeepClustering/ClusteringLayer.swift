@@ -64,7 +64,7 @@ public final class ClusteringLayer: Layer {
     ///   - alpha: The degrees of freedom `α > 0`; defaults to 1, DEC's choice.
     ///   - name: The layer's name; defaults to `"clustering"`.
     ///   - generator: The source of randomness for the initial centres.
-    /// - Throws: ``LayerError/invalidConfiguration(layer:message:)`` for a non-positive count or `α`.
+    /// - Throws: `LayerError.invalidConfiguration(layer:message:)` for a non-positive count or `α`.
     public init<G: RandomNumberGenerator>(
         clusterCount: Int, featureCount: Int, alpha: Float = 1, name: String = "clustering",
         using generator: inout G
@@ -88,7 +88,7 @@ public final class ClusteringLayer: Layer {
     ///   - centers: The initial centres, shape `[K, D]`, finite.
     ///   - alpha: The degrees of freedom `α > 0`; defaults to 1.
     ///   - name: The layer's name; defaults to `"clustering"`.
-    /// - Throws: ``LayerError/invalidConfiguration(layer:message:)`` for a non-rank-2, empty or
+    /// - Throws: `LayerError.invalidConfiguration(layer:message:)` for a non-rank-2, empty or
     ///   non-finite `centers` or a bad `α`.
     public init(centers: Tensor, alpha: Float = 1, name: String = "clustering") throws {
         try ClusteringLayer.validate(alpha: alpha, layer: name)
@@ -101,7 +101,7 @@ public final class ClusteringLayer: Layer {
     /// Replaces the centres, e.g. with the k-means centres of the initial embedding (DEC's
     /// initialisation); the accumulated gradient is kept.
     /// - Parameter centers: The new centres, shape `[K, D]` exactly as the current ones, finite.
-    /// - Throws: ``LayerError/invalidConfiguration(layer:message:)`` for another shape or a
+    /// - Throws: `LayerError.invalidConfiguration(layer:message:)` for another shape or a
     ///   non-finite value.
     public func setCenters(_ centers: Tensor) throws {
         try ClusteringLayer.validate(centers: centers, expectedShape: clusters.value.shape, layer: name)
@@ -109,7 +109,7 @@ public final class ClusteringLayer: Layer {
     }
 
     /// `[N, D]` → `[N, K]`.
-    /// - Throws: ``LayerError/invalidInputShape(layer:expected:found:)`` unless the shape is `[N, D]`.
+    /// - Throws: `LayerError.invalidInputShape(layer:expected:found:)` unless the shape is `[N, D]`.
     public func outputShape(forInputShape inputShape: [Int]) throws -> [Int] {
         guard inputShape.count == 2, inputShape[1] == featureCount else {
             throw LayerError.invalidInputShape(layer: name, expected: "[batch, \(featureCount)]", found: inputShape)
@@ -120,7 +120,7 @@ public final class ClusteringLayer: Layer {
     /// Computes the soft assignments `q` and caches the input, `q` and `s` for the backward pass.
     /// - Parameter input: Embedded points `z`, shape `[N, D]`.
     /// - Returns: `q`, shape `[N, K]`, rows summing to 1.
-    /// - Throws: ``LayerError/invalidInputShape(layer:expected:found:)`` for another shape.
+    /// - Throws: `LayerError.invalidInputShape(layer:expected:found:)` for another shape.
     public func forward(_ input: Tensor) throws -> Tensor {
         let shape = try outputShape(forInputShape: input.shape)
         output.prepareForOverwrite(shape: shape)
@@ -133,7 +133,7 @@ public final class ClusteringLayer: Layer {
     /// Computes the soft assignments without caching anything.
     /// - Parameter input: Embedded points `z`, shape `[N, D]`.
     /// - Returns: `q`, shape `[N, K]`.
-    /// - Throws: ``LayerError/invalidInputShape(layer:expected:found:)`` for another shape.
+    /// - Throws: `LayerError.invalidInputShape(layer:expected:found:)` for another shape.
     public func inference(_ input: Tensor) throws -> Tensor {
         let shape = try outputShape(forInputShape: input.shape)
         var q = Tensor(zeros: shape)
@@ -181,7 +181,7 @@ public final class ClusteringLayer: Layer {
     ///   - computingInputGradient: Whether to compute `∂L/∂z`; when `false` an empty tensor is
     ///     returned.
     /// - Returns: `∂L/∂z`, shape `[N, D]`.
-    /// - Throws: ``LayerError/invalidBackward(layer:message:)`` without a preceding forward pass
+    /// - Throws: `LayerError.invalidBackward(layer:message:)` without a preceding forward pass
     ///   or for a gradient of another shape.
     public func backward(_ outputGradient: Tensor, computingInputGradient: Bool) throws -> Tensor {
         guard let input = cachedInput else {

@@ -66,6 +66,7 @@ extension Tensor {
     /// Creates a tensor of `shape` whose elements are drawn from a normal distribution
     /// (Box–Muller transform on the generator's uniform draws).
     /// - Parameters:
+    ///   - shape: The size of each dimension.
     ///   - mean: The mean of the distribution; defaults to 0.
     ///   - standardDeviation: The standard deviation; defaults to 1.
     ///   - generator: The source of randomness.

@@ -84,7 +84,7 @@ public struct Tensor: Sendable {
     /// This is how layers and training loops keep workspaces without allocating per batch: the
     /// storage is reallocated only if another tensor still shares it or it is too small.
     /// After the call the contents are unspecified; the caller must write every element.
-    /// - Parameter shape: The new shape.
+    /// - Parameter newShape: The new shape.
     public mutating func prepareForOverwrite(shape newShape: [Int]) {
         let n = Tensor.validatedCount(newShape)
         if !isKnownUniquelyReferenced(&storage) || storage.capacity < n {

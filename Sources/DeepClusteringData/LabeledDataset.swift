@@ -9,7 +9,7 @@ public struct LabeledDataset: Sendable {
     public var labels: [Int]?
 
     /// Creates a dataset, checking that there is one label per sample.
-    /// - Throws: ``TensorError/shapeMismatch(operation:message:)`` when the counts differ.
+    /// - Throws: `TensorError.shapeMismatch(operation:message:)` when the counts differ.
     public init(x: Tensor, labels: [Int]? = nil) throws {
         if let labels, labels.count != x.rowCount {
             throw TensorError.shapeMismatch(

@@ -21,7 +21,7 @@ extension Layer {
     ///   - path: The destination file.
     ///   - metadata: Extra strings stored in the header (`__metadata__`), e.g. the training
     ///     configuration.
-    /// - Throws: ``DataError`` when the file cannot be written.
+    /// - Throws: `DataError` when the file cannot be written.
     public func saveParameters(to path: String, metadata: [String: String] = [:]) throws {
         try SafeTensors(tensors: parameterTensors(), metadata: metadata).write(to: path)
     }
@@ -32,7 +32,7 @@ extension Layer {
     /// Nothing is changed unless the file holds exactly this layer's names with the right
     /// shapes; otherwise the error lists every missing, unexpected and mis-shaped tensor.
     /// - Returns: The file's metadata.
-    /// - Throws: ``DataError`` for an unreadable file or any mismatch.
+    /// - Throws: `DataError` for an unreadable file or any mismatch.
     @discardableResult
     public func loadParameters(from path: String) throws -> [String: String] {
         let file = try SafeTensors(contentsOf: path)
@@ -46,7 +46,7 @@ extension Layer {
     ///   - prefix: The prefix of this layer's names in `file`, or `nil`.
     ///   - allowingOtherNames: Whether `file` may hold tensors that belong to other parts of a
     ///     model (names outside this prefix are then ignored).
-    /// - Throws: ``DataError/tensorMismatch(path:mismatches:)`` listing every mismatch; nothing
+    /// - Throws: `DataError.tensorMismatch(path:mismatches:)` listing every mismatch; nothing
     ///   is copied in that case.
     public func loadParameters(from file: SafeTensors, prefix: String?, allowingOtherNames: Bool) throws {
         let expected = parameterShapes(prefix: prefix)

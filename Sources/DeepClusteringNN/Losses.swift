@@ -13,7 +13,7 @@ import Foundation
 ///   - predicted: The prediction `ŷ`, any shape.
 ///   - target: The target `y`, same shape.
 /// - Returns: The loss and its gradient with respect to `predicted`.
-/// - Throws: ``TensorError/shapeMismatch(operation:message:)`` when the shapes differ.
+/// - Throws: `TensorError.shapeMismatch(operation:message:)` when the shapes differ.
 public func meanSquaredError(_ predicted: Tensor, _ target: Tensor) throws -> (value: Float, gradient: Tensor) {
     var gradient = Tensor.empty
     let value = try meanSquaredError(predicted, target, gradientInto: &gradient)
@@ -28,7 +28,7 @@ public func meanSquaredError(_ predicted: Tensor, _ target: Tensor) throws -> (v
 ///   - weight: Scales value and gradient; defaults to 1.
 ///   - gradient: Receives the gradient, reshaped to `predicted.shape`.
 /// - Returns: `weight · L`.
-/// - Throws: ``TensorError/shapeMismatch(operation:message:)`` when the shapes differ.
+/// - Throws: `TensorError.shapeMismatch(operation:message:)` when the shapes differ.
 @discardableResult
 public func meanSquaredError(
     _ predicted: Tensor, _ target: Tensor, weight: Float = 1, gradientInto gradient: inout Tensor
@@ -86,7 +86,7 @@ public let klEpsilon: Float = 1e-7
 ///   - p: The target distribution, shape `[B, K]` (or any rank ≥ 1, classes last).
 ///   - q: The predicted distribution, same shape.
 /// - Returns: The loss and its gradient with respect to `q`.
-/// - Throws: ``TensorError/shapeMismatch(operation:message:)`` when the shapes differ or are scalar.
+/// - Throws: `TensorError.shapeMismatch(operation:message:)` when the shapes differ or are scalar.
 public func klDivergence(target p: Tensor, predicted q: Tensor) throws -> (value: Float, gradient: Tensor) {
     var gradient = Tensor.empty
     let value = try klDivergence(target: p, predicted: q, gradientInto: &gradient)
@@ -101,7 +101,7 @@ public func klDivergence(target p: Tensor, predicted q: Tensor) throws -> (value
 ///   - weight: Scales value and gradient; defaults to 1.
 ///   - gradient: Receives the gradient, reshaped to `q.shape`.
 /// - Returns: `weight · L`.
-/// - Throws: ``TensorError/shapeMismatch(operation:message:)`` when the shapes differ or are scalar.
+/// - Throws: `TensorError.shapeMismatch(operation:message:)` when the shapes differ or are scalar.
 @discardableResult
 public func klDivergence(
     target p: Tensor, predicted q: Tensor, weight: Float = 1, gradientInto gradient: inout Tensor
@@ -138,7 +138,7 @@ public func klDivergence(
 /// gradient per term, scaled by its weight (terms on the same prediction may simply be added).
 /// - Parameter terms: The weights and the `(value, gradient)` pairs returned by the losses.
 /// - Returns: The weighted total and the weighted gradients, in the order of `terms`.
-/// - Throws: ``TensorError/invalidArgument(operation:message:)`` for a negative or non-finite weight.
+/// - Throws: `TensorError.invalidArgument(operation:message:)` for a negative or non-finite weight.
 public func weightedSum(
     of terms: [(weight: Float, loss: (value: Float, gradient: Tensor))]
 ) throws -> (value: Float, gradients: [Tensor]) {

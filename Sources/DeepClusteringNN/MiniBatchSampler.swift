@@ -33,7 +33,7 @@ public struct MiniBatchSampler: Sendable {
     ///   - batchSize: Samples per batch (> 0).
     ///   - shuffle: Whether each epoch is a fresh random permutation; defaults to `true`.
     ///   - seed: Seeds the shuffling.
-    /// - Throws: ``TensorError/invalidArgument(operation:message:)`` for a non-positive batch size
+    /// - Throws: `TensorError.invalidArgument(operation:message:)` for a non-positive batch size
     ///   or a negative sample count.
     public init(sampleCount: Int, batchSize: Int, shuffle: Bool = true, seed: UInt64 = 0) throws {
         guard batchSize > 0, sampleCount >= 0 else {

@@ -29,7 +29,7 @@ extension DECTrainer {
     ///
     /// Every name and shape is checked before anything changes; the error lists every mismatch.
     /// - Returns: The file's metadata.
-    /// - Throws: ``DataError`` for an unreadable file or mismatched tensors;
+    /// - Throws: `DataError` for an unreadable file or mismatched tensors;
     ///   ``DECError/checkpointMismatch(path:message:)`` when the centres do not fit.
     @discardableResult
     public func load(from path: String) throws -> [String: String] {
