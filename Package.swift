@@ -51,11 +51,11 @@ let package = Package(
         ),
         .target(
             name: "DeepClusteringNN",
-            dependencies: ["DeepClusteringCore", "DeepClusteringData", "CBLAS"]
+            dependencies: ["DeepClusteringCore", "DeepClusteringData"]
         ),
         .target(
             name: "DeepClustering",
-            dependencies: ["DeepClusteringCore", "DeepClusteringData", "DeepClusteringNN", "CBLAS"]
+            dependencies: ["DeepClusteringCore", "DeepClusteringData", "DeepClusteringNN"]
         ),
 
         // MARK: - Examples
