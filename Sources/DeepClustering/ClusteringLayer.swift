@@ -191,6 +191,9 @@ public final class ClusteringLayer: Layer {
             throw LayerError.invalidBackward(
                 layer: name, message: "gradient has shape \(outputGradient.shape), the output had \(output.shape)")
         }
+        // One backward per forward (as Dense): releasing the cached input lets the layer below
+        // reuse its output buffer in the next forward pass instead of reallocating it.
+        cachedInput = nil
         let n = input.shape[0], k = clusterCount, d = featureCount
         let scale = (alpha + 1) / alpha
         weights.prepareForOverwrite(shape: [n, k])

@@ -33,7 +33,8 @@ extension Tensor {
     ) throws {
         let (m, n, k) = try matmulDimensions(a, transposeA, b, transposeB)
         if beta == 0 {
-            c.prepareForOverwrite(shape: [m, n])
+            // Reuse c's own shape array when it already fits (no allocation in a hot loop).
+            c.prepareForOverwrite(shape: c.shape.count == 2 && c.shape[0] == m && c.shape[1] == n ? c.shape : [m, n])
         } else {
             guard c.shape == [m, n] else {
                 throw TensorError.shapeMismatch(

@@ -12,6 +12,7 @@ extension Tensor {
     /// allocation in a training loop that keeps its batch tensor).
     /// - Throws: ``TensorError/indexOutOfRange(operation:index:bound:)`` for a bad index, or
     ///   ``TensorError/invalidShape(operation:message:)`` for a scalar.
+    @inlinable
     public func gatherRows<C: Collection>(at indices: C, into destination: inout Tensor) throws where C.Element == Int {
         guard rank >= 1 else {
             throw TensorError.invalidShape(operation: "gatherRows(at:into:)", message: "a scalar has no rows")
@@ -20,9 +21,15 @@ extension Tensor {
         for i in indices where i < 0 || i >= n {
             throw TensorError.indexOutOfRange(operation: "gatherRows(at:into:)", index: i, bound: n)
         }
-        var newShape = shape
-        newShape[0] = indices.count
-        destination.prepareForOverwrite(shape: newShape)
+        let rowCount = indices.count
+        if destination.shape.count == shape.count, destination.shape.first == rowCount,
+           destination.shape.dropFirst().elementsEqual(shape.dropFirst()) {
+            destination.prepareForOverwrite(shape: destination.shape)  // no new shape array per batch
+        } else {
+            var newShape = shape
+            newShape[0] = rowCount
+            destination.prepareForOverwrite(shape: newShape)
+        }
         let src = storage.pointer, dst = destination.storage.pointer
         for (r, i) in indices.enumerated() {
             (dst + r * width).update(from: src + i * width, count: width)
