@@ -7,8 +7,8 @@ Usage (from the repository root):
 
 The Swift side is built in release mode first. Each workload runs once per side; on a shared
 machine run it twice and keep the second table (the script prints the load average before and
-after). PyTorch is not installed here (PyPI's torch wheel needs CUDA libraries this machine
-lacks), so the table compares against Keras/TensorFlow CPU only.
+after). The PyTorch side (pytorch_workloads.py, CPU) runs where `import torch` works; k-means
+has no PyTorch counterpart (the Keras column's scikit-learn run covers it).
 """
 import argparse
 import os
@@ -75,17 +75,32 @@ def main():
                         "--only", ",".join(only)])
     keras = parse(keras_out)
     versions = next((l[2:] for l in keras_out.splitlines() if l.startswith("# ")), "keras ?")
+    torch_only = [w for w in only if w != "kmeans"]
+    torch_res = {}
+    try:
+        import torch  # noqa: F401
+        has_torch = True
+    except ImportError:
+        has_torch = False
+    if has_torch and torch_only:
+        torch_out, _ = run([sys.executable, os.path.join(HERE, "pytorch_workloads.py"), "--data-dir", data_dir,
+                            "--only", ",".join(torch_only)], cwd=HERE)
+        torch_res = parse(torch_out)
+        versions += "; " + next((l[2:] for l in torch_out.splitlines() if l.startswith("# ")), "torch ?")
 
     print(f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores; "
           f"load average before {before}, after {loadavg()}; {versions}")
     print()
-    print("| workload | DeepClustering (s) | Keras/TF CPU (s) | Keras ÷ DeepClustering |")
-    print("| --- | ---: | ---: | ---: |")
+    print("| workload | DeepClustering (s) | Keras/TF CPU (s) | PyTorch CPU (s) | Keras ÷ DeepClustering | PyTorch ÷ DeepClustering |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
     for w in only:
         prefix, field, desc = WORKLOADS[w]
         s = float(swift.get(prefix, {}).get(field, "nan"))
         k = float(keras.get(prefix, {}).get(field, "nan"))
-        print(f"| {desc} | {s:.2f} | {k:.2f} | {k / s:.2f}× |")
+        t = float(torch_res.get(prefix, {}).get(field, "nan"))
+        tt = "—" if t != t else f"{t:.2f}"
+        tr = "—" if t != t else f"{t / s:.2f}×"
+        print(f"| {desc} | {s:.2f} | {k:.2f} | {tt} | {k / s:.2f}× | {tr} |")
     extra = [f"{p} " + " ".join(f"{k}={v}" for k, v in f.items()) for p, f in swift.items()]
     print()
     print("DeepClustering lines: " + "; ".join(extra))
