@@ -184,4 +184,23 @@ func pretrainedAutoencoder(_ x: Tensor, seed: UInt64 = 3) throws -> Autoencoder 
         #expect(a == b)
         #expect(a != plain)
     }
+
+    /// With N a multiple of the batch size no empty batch is ever trained on: every batch
+    /// reported has a finite loss and the iteration count is exact.
+    @Test func neverTrainsOnAnEmptyBatch() throws {
+        let (x, _) = try blobs(perCluster: 32)  // 96 samples
+        let ae = try pretrainedAutoencoder(x)
+        var config = DECConfiguration(clusterCount: 3)
+        config.batchSize = 32
+        config.maxIterations = 10
+        config.tolerance = 0
+        config.kmeansInitializationCount = 1
+        let dec = try DECTrainer(encoder: ae.encoder, configuration: config)
+        var losses: [Float] = []
+        try dec.fit(x, optimizer: try SGD(learningRate: 0.01, momentum: 0.9)) { event in
+            if case let .batchEnded(_, _, loss) = event { losses.append(loss) }
+        }
+        #expect(losses.count == 10)
+        #expect(losses.allSatisfy { $0.isFinite && $0 > 0 })
+    }
 }

@@ -128,7 +128,10 @@ public final class DECTrainer {
             }
             if iteration == config.maxIterations { break }
 
-            // The seed's batch order: in order, the last partial batch included, then wrap.
+            // The seed's batch order: in order, the last partial batch included, then wrap. When N
+            // is a multiple of the batch size the seed's rule would next yield an empty batch
+            // (start = N); wrap to the first batch instead.
+            if index * config.batchSize >= n { index = 0 }
             let start = index * config.batchSize
             let end = min(start + config.batchSize, n)
             index = (index + 1) * config.batchSize <= n ? index + 1 : 0
