@@ -39,17 +39,26 @@ public final class Adadelta: Optimizer {
     /// Applies one update to every parameter.
     /// - Throws: ``OptimizerError`` for an invalid learning rate or a gradient of the wrong shape.
     public func step(_ parameters: [Parameter]) throws {
-        try update(parameters, zeroing: false)
+        try beginStep()
+        try update(parameters, zeroingGradients: false)
     }
 
     /// Applies one update, then zeroes every gradient lazily (``Parameter/zeroGradientLazily()``).
     /// - Throws: ``OptimizerError`` for an invalid learning rate or a gradient of the wrong shape.
     public func stepZeroingGradients(_ parameters: [Parameter]) throws {
-        try update(parameters, zeroing: true)
+        try beginStep()
+        try update(parameters, zeroingGradients: true)
     }
 
-    private func update(_ parameters: [Parameter], zeroing: Bool) throws {
+    /// Validates the learning rate.
+    /// - Throws: ``OptimizerError/invalidHyperparameter(optimizer:name:value:expected:)``.
+    public func beginStep() throws {
         try validate(learningRate, "learningRate", of: "Adadelta", expected: "finite and ≥ 0") { $0 >= 0 }
+    }
+
+    /// Updates one group of parameters as part of the step begun by ``beginStep()``.
+    /// - Throws: ``OptimizerError`` for a gradient of the wrong shape.
+    public func update(_ parameters: [Parameter], zeroingGradients zeroing: Bool) throws {
         let lr = learningRate, rho = self.rho, eps = epsilon
         for parameter in parameters {
             try updateElementwise(parameter, slots: accumulators.slots(for: parameter), zeroing: zeroing) { p, g, s, range in

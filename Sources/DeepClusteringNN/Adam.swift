@@ -49,18 +49,28 @@ public final class Adam: Optimizer {
     /// Applies one update to every parameter and increments ``iterations``.
     /// - Throws: ``OptimizerError`` for an invalid learning rate or a gradient of the wrong shape.
     public func step(_ parameters: [Parameter]) throws {
-        try update(parameters, zeroing: false)
+        try beginStep()
+        try update(parameters, zeroingGradients: false)
     }
 
     /// Applies one update, then zeroes every gradient lazily (``Parameter/zeroGradientLazily()``).
     /// - Throws: ``OptimizerError`` for an invalid learning rate or a gradient of the wrong shape.
     public func stepZeroingGradients(_ parameters: [Parameter]) throws {
-        try update(parameters, zeroing: true)
+        try beginStep()
+        try update(parameters, zeroingGradients: true)
     }
 
-    private func update(_ parameters: [Parameter], zeroing: Bool) throws {
+    /// Validates the learning rate and advances the iteration count t used by the bias correction.
+    /// - Throws: ``OptimizerError/invalidHyperparameter(optimizer:name:value:expected:)``.
+    public func beginStep() throws {
         try validate(learningRate, "learningRate", of: "Adam", expected: "finite and ≥ 0") { $0 >= 0 }
         iterations += 1
+    }
+
+    /// Updates one group of parameters as part of the step begun by ``beginStep()``.
+    /// - Throws: ``OptimizerError`` for a gradient of the wrong shape.
+    public func update(_ parameters: [Parameter], zeroingGradients zeroing: Bool) throws {
+        guard iterations > 0 else { throw OptimizerError.stepNotBegun(optimizer: "Adam") }
         let t = Double(iterations)
         let lrT = Float(Double(learningRate) * (1 - pow(Double(beta2), t)).squareRoot() / (1 - pow(Double(beta1), t)))
         let b1 = beta1, b2 = beta2, eps = epsilon

@@ -102,6 +102,17 @@ public final class Autoencoder: Layer {
                              computingInputGradient: computingInputGradient)
     }
 
+    /// Back through the decoder, then the encoder, handing each layer's parameters over as soon
+    /// as that layer's backward pass is done.
+    /// - Throws: The first layer error met, or what `parametersReady` throws.
+    public func backward(
+        _ outputGradient: Tensor, computingInputGradient: Bool,
+        whenParametersReady parametersReady: ([Parameter]) throws -> Void
+    ) throws -> Tensor {
+        let g = try decoder.backward(outputGradient, computingInputGradient: true, whenParametersReady: parametersReady)
+        return try encoder.backward(g, computingInputGradient: computingInputGradient, whenParametersReady: parametersReady)
+    }
+
     /// Clears both halves' caches.
     public func clearCache() {
         encoder.clearCache()

@@ -73,8 +73,12 @@ extension Layer {
                     loss = try meanSquaredError(prediction, targets == nil ? batch : batchTargets, gradientInto: &lossGradient)
                 }
                 try checkFinite(loss, epoch: epoch, batch: b + 1)
-                _ = try backward(lossGradient, computingInputGradient: false)
-                try optimizer.stepZeroingGradients(parameters)
+                // Each layer's parameters are updated right after its own backward pass, while
+                // its weights and gradients are still in cache.
+                try optimizer.beginStep()
+                _ = try backward(lossGradient, computingInputGradient: false) { group in
+                    try optimizer.update(group, zeroingGradients: true)
+                }
                 epochSum += Double(loss) * Double(indices.count)
                 progress?(.batchEnded(epoch: epoch, batch: b + 1, batchCount: sampler.batchCount, loss: loss))
             }

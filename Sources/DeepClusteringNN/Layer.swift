@@ -39,6 +39,25 @@ public protocol Layer: AnyObject {
     /// - Throws: An error when no forward pass preceded it or the gradient has the wrong shape.
     func backward(_ outputGradient: Tensor, computingInputGradient: Bool) throws -> Tensor
 
+    /// The backward pass, handing each group of parameters to `parametersReady` as soon as their
+    /// gradients are complete, so an optimizer can update them while they are still in cache
+    /// (``Optimizer/update(_:zeroingGradients:)``) instead of in one more pass over all of them.
+    ///
+    /// The default runs ``backward(_:computingInputGradient:)`` and then hands over
+    /// ``parameters`` (when there are any). Containers such as ``Sequential`` hand over each
+    /// child's parameters right after that child's backward pass, which is correct as long as no
+    /// parameter is shared between children (tied weights must use the default).
+    /// - Parameters:
+    ///   - outputGradient: ∂loss/∂output, as for ``backward(_:computingInputGradient:)``.
+    ///   - computingInputGradient: Whether the caller needs ∂loss/∂input.
+    ///   - parametersReady: Called once per group, each parameter in exactly one group.
+    /// - Returns: ∂loss/∂input, or an empty tensor when not asked for.
+    /// - Throws: Layer errors, and whatever `parametersReady` throws.
+    func backward(
+        _ outputGradient: Tensor, computingInputGradient: Bool,
+        whenParametersReady parametersReady: ([Parameter]) throws -> Void
+    ) throws -> Tensor
+
     /// Drops cached activations (after training, or to free memory).
     func clearCache()
 
@@ -56,6 +75,17 @@ extension Layer {
         let output = try forward(input)
         clearCache()
         return output
+    }
+
+    /// Runs ``backward(_:computingInputGradient:)``, then hands over all of ``parameters``.
+    public func backward(
+        _ outputGradient: Tensor, computingInputGradient: Bool,
+        whenParametersReady parametersReady: ([Parameter]) throws -> Void
+    ) throws -> Tensor {
+        let inputGradient = try backward(outputGradient, computingInputGradient: computingInputGradient)
+        let own = parameters
+        if !own.isEmpty { try parametersReady(own) }
+        return inputGradient
     }
 
     /// The backward pass, always computing the input gradient.

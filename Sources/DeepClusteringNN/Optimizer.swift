@@ -23,9 +23,38 @@ public protocol Optimizer: AnyObject {
     /// - Parameter parameters: The parameters to update.
     /// - Throws: As ``step(_:)``.
     func stepZeroingGradients(_ parameters: [Parameter]) throws
+
+    /// Starts a step whose parameters are then updated group by group with
+    /// ``update(_:zeroingGradients:)``, each group as soon as its gradients are complete (for
+    /// example right after its layer's backward pass, while its weights are still in cache; see
+    /// ``Layer/backward(_:computingInputGradient:whenParametersReady:)``). Advances per-step state
+    /// such as Adam's iteration count once, and validates the hyperparameters.
+    /// - Throws: ``OptimizerError/invalidHyperparameter(optimizer:name:value:expected:)`` when the
+    ///   learning rate was set to an invalid value.
+    func beginStep() throws
+
+    /// Updates one group of parameters as part of the step begun by ``beginStep()``. Calling
+    /// ``beginStep()`` and then this once per group of a partition of the parameters is the
+    /// same update as one ``step(_:)`` over all of them.
+    /// - Parameters:
+    ///   - parameters: The group to update (each parameter in at most one group per step).
+    ///   - zeroingGradients: Whether to zero the group's gradients afterwards (lazily).
+    /// - Throws: ``OptimizerError/gradientShapeMismatch(parameter:value:gradient:)``.
+    func update(_ parameters: [Parameter], zeroingGradients: Bool) throws
 }
 
 extension Optimizer {
+    /// Nothing to begin: suits optimizers without per-step state. Optimizers that count steps
+    /// must implement it.
+    public func beginStep() throws {}
+
+    /// Calls ``step(_:)`` on the group (then zeroes its gradients when asked): right for
+    /// optimizers without per-step state. Optimizers that count steps must implement it.
+    public func update(_ parameters: [Parameter], zeroingGradients: Bool) throws {
+        try step(parameters)
+        if zeroingGradients { for p in parameters { p.zeroGradientLazily() } }
+    }
+
     /// Calls ``step(_:)`` and then zeroes every gradient.
     public func stepZeroingGradients(_ parameters: [Parameter]) throws {
         try step(parameters)
@@ -39,6 +68,8 @@ public enum OptimizerError: Error, Equatable, CustomStringConvertible, Sendable 
     case invalidHyperparameter(optimizer: String, name: String, value: Float, expected: String)
     /// A parameter's gradient has a different shape from its value.
     case gradientShapeMismatch(parameter: String, value: [Int], gradient: [Int])
+    /// ``Optimizer/update(_:zeroingGradients:)`` was called before any ``Optimizer/beginStep()``.
+    case stepNotBegun(optimizer: String)
 
     /// A one-line explanation.
     public var description: String {
@@ -47,6 +78,8 @@ public enum OptimizerError: Error, Equatable, CustomStringConvertible, Sendable 
             return "\(optimizer): \(name) must be \(expected), found \(value)"
         case let .gradientShapeMismatch(parameter, value, gradient):
             return "parameter \(parameter): gradient has shape \(gradient), value has \(value)"
+        case let .stepNotBegun(optimizer):
+            return "\(optimizer): update(_:zeroingGradients:) needs beginStep() first"
         }
     }
 }

@@ -123,6 +123,21 @@ public final class Sequential: Layer {
         return g
     }
 
+    /// The backward pass, handing each layer's parameters over right after that layer's own
+    /// backward pass (recursively for nested containers).
+    /// - Throws: The first layer error met, or what `parametersReady` throws.
+    public func backward(
+        _ outputGradient: Tensor, computingInputGradient: Bool,
+        whenParametersReady parametersReady: ([Parameter]) throws -> Void
+    ) throws -> Tensor {
+        var g = outputGradient
+        for (i, layer) in layers.enumerated().reversed() {
+            g = try layer.backward(
+                g, computingInputGradient: i > 0 || computingInputGradient, whenParametersReady: parametersReady)
+        }
+        return g
+    }
+
     /// Clears every layer's cache.
     public func clearCache() {
         for layer in layers { layer.clearCache() }

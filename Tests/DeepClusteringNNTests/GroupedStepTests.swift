@@ -1,0 +1,77 @@
+import DeepClusteringCore
+import DeepClusteringNN
+import Testing
+import _TestSupport
+
+/// Updating each layer's parameters right after its own backward pass
+/// (`backward(_:computingInputGradient:whenParametersReady:)` + `beginStep`/`update`) must be
+/// exactly the update of one `step` over all parameters after the whole backward pass.
+@Suite struct GroupedStepTests {
+    static let optimizers: [(String, @Sendable () throws -> any Optimizer)] = [
+        ("SGD momentum", { try SGD(learningRate: 0.5, momentum: 0.9) }),
+        ("SGD Nesterov", { try SGD(learningRate: 0.5, momentum: 0.9, nesterov: true) }),
+        ("SGD plain", { try SGD(learningRate: 0.5) }),
+        ("Adam", { try Adam(learningRate: 0.01) }),
+        ("Adadelta", { try Adadelta() }),
+    ]
+
+    static func model() throws -> Autoencoder {
+        var rng = SeededGenerator(seed: 21)
+        return try Autoencoder.dense([12, 9, 7, 5], using: &rng)
+    }
+
+    @Test(arguments: 0..<optimizers.count)
+    func groupedUpdateEqualsOneStep(_ index: Int) throws {
+        let (name, make) = Self.optimizers[index]
+        var rng = SeededGenerator(seed: 5)
+        let x = Tensor(randomUniform: [16, 12], in: 0...1, using: &rng)
+        let whole = try Self.model(), grouped = try Self.model()
+        let wholeOptimizer = try make(), groupedOptimizer = try make()
+        var gradient = Tensor(zeros: [0])
+        for _ in 0..<3 {
+            _ = try meanSquaredError(whole.forward(x), x, gradientInto: &gradient)
+            _ = try whole.backward(gradient, computingInputGradient: false)
+            try wholeOptimizer.stepZeroingGradients(whole.parameters)
+
+            _ = try meanSquaredError(grouped.forward(x), x, gradientInto: &gradient)
+            try groupedOptimizer.beginStep()
+            _ = try grouped.backward(gradient, computingInputGradient: false) { group in
+                try groupedOptimizer.update(group, zeroingGradients: true)
+            }
+        }
+        for (a, b) in zip(whole.parameters, grouped.parameters) {
+            #expect(a.value.scalars == b.value.scalars, "\(name): \(a.name) differs")
+        }
+        // And the parameters did move.
+        #expect(try Self.model().parameters[0].value.scalars != grouped.parameters[0].value.scalars)
+    }
+
+    @Test func everyParameterIsHandedOverOnceAfterItsLayer() throws {
+        let ae = try Self.model()
+        var rng = SeededGenerator(seed: 6)
+        let x = Tensor(randomUniform: [4, 12], in: 0...1, using: &rng)
+        var gradient = Tensor(zeros: [0])
+        _ = try meanSquaredError(ae.forward(x), x, gradientInto: &gradient)
+        var seen: [ObjectIdentifier] = []
+        _ = try ae.backward(gradient, computingInputGradient: true) { group in
+            // A group's gradients are complete when handed over: nothing is pending a later add.
+            for p in group { #expect(!p.gradientIsPendingZero, "\(p.name) handed over before its gradient") }
+            seen += group.map(ObjectIdentifier.init)
+        }
+        #expect(seen.count == ae.parameters.count)
+        #expect(Set(seen) == Set(ae.parameters.map(ObjectIdentifier.init)))
+        // Decoder first: the last layer's parameters come first.
+        #expect(seen.first == ObjectIdentifier(ae.parameters[ae.parameters.count - 2]))
+    }
+
+    @Test func adamNeedsBeginStepBeforeUpdate() throws {
+        let adam = try Adam()
+        let p = Parameter(name: "w", value: Tensor(zeros: [3]))
+        #expect(throws: OptimizerError.stepNotBegun(optimizer: "Adam")) {
+            try adam.update([p], zeroingGradients: false)
+        }
+        try adam.beginStep()
+        try adam.update([p], zeroingGradients: false)
+        #expect(adam.iterations == 1)
+    }
+}
