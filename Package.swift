@@ -107,6 +107,10 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
+            name: "ExampleTests",
+            dependencies: ["dec", "kmeans"]
+        ),
+        .testTarget(
             name: "DeepClusteringTests",
             dependencies: ["DeepClustering", "_TestSupport"],
             resources: [.copy("Fixtures")]

@@ -1,0 +1,102 @@
+import Foundation
+import Testing
+
+/// The example executables reject bad input with a non-zero exit status and exactly one line on
+/// standard error: no stack trace, no usage dump, nothing written to disk.
+///
+/// The test target depends on the `dec` and `kmeans` targets, so SwiftPM builds them beside the
+/// test bundle; the tests run those binaries.
+@Suite struct CommandLineErrorTests {
+    struct Outcome {
+        var status: Int32
+        var standardError: String
+        var standardOutput: String
+    }
+
+    /// The directory holding the test bundle and the executables built with it.
+    static var productsDirectory: URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+    }
+
+    static func run(_ tool: String, _ arguments: [String]) throws -> Outcome {
+        let executable = productsDirectory.appendingPathComponent(tool)
+        try #require(FileManager.default.isExecutableFile(atPath: executable.path),
+                     "\(tool) not found beside the test bundle in \(productsDirectory.path)")
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        let errorPipe = Pipe(), outputPipe = Pipe()
+        process.standardError = errorPipe
+        process.standardOutput = outputPipe
+        try process.run()
+        let errorData = errorPipe.fileHandleForReading.readDataToEndOfFile()
+        let outputData = outputPipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Outcome(status: process.terminationStatus,
+                       standardError: String(decoding: errorData, as: UTF8.self),
+                       standardOutput: String(decoding: outputData, as: UTF8.self))
+    }
+
+    static func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("dc-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// Each case: the tool, its arguments, and a phrase the one-line message must contain.
+    static let cases: [(tool: String, arguments: [String], mentions: String)] = [
+        ("dec", ["--dataset", "cifar"], "cifar"),
+        ("dec", ["--dataset", "idx", "--file", "/nonexistent/images.idx"], "/nonexistent/images.idx"),
+        ("dec", ["--dataset", "csv"], "--file"),
+        ("dec", ["--dataset", "mnist"], "--data-dir"),
+        ("dec", ["--dataset", "mnist", "--data-dir", "/nonexistent-dir"], "/nonexistent-dir"),
+        ("dec", ["--dataset", "npy", "--file", "x.npy", "--clusters", "1"], "--clusters"),
+        ("dec", ["--dataset", "npy", "--file", "x.npy", "--batch-size", "0"], "--batch-size"),
+        ("dec", ["--dataset", "npy", "--file", "x.npy", "--batch-size", "-3"], "--batch-size"),
+        ("dec", ["--dataset", "npy", "--file", "x.npy", "--pretrained", "/nonexistent/ae.safetensors"], "/nonexistent/ae.safetensors"),
+        ("dec", ["--dataset", "npy", "--file", "x.npy", "--arch", "resnet"], "resnet"),
+        ("kmeans", ["--dataset", "cifar"], "cifar"),
+        ("kmeans", ["--dataset", "csv", "--file", "/nonexistent/data.csv"], "/nonexistent/data.csv"),
+    ]
+
+    @Test(arguments: 0..<cases.count)
+    func badInputExitsWithOneLine(_ index: Int) throws {
+        let (tool, arguments, mentions) = Self.cases[index]
+        let outcome = try Self.run(tool, arguments)
+        let lines = outcome.standardError.split(separator: "\n", omittingEmptySubsequences: true)
+        #expect(outcome.status != 0, "\(tool) \(arguments) exited 0")
+        #expect(lines.count == 1, "\(tool) \(arguments) wrote \(lines.count) lines: \(outcome.standardError)")
+        #expect(outcome.standardError.contains(mentions), "\(tool) \(arguments): \(outcome.standardError)")
+        #expect(!outcome.standardError.contains("Stack") && !outcome.standardError.contains("Fatal error"))
+    }
+
+    @Test func moreClustersThanSamplesIsRejectedAfterLoading() throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let csv = dir.appendingPathComponent("tiny.csv")
+        try "0.1,0.2,0\n0.3,0.4,1\n0.5,0.6,0\n".write(to: csv, atomically: true, encoding: .utf8)
+        let output = dir.appendingPathComponent("out")
+        for tool in ["dec", "kmeans"] {
+            let outcome = try Self.run(tool, ["--dataset", "csv", "--file", csv.path, "--label-column", "2",
+                                              "--clusters", "5", "--output-dir", output.path])
+            #expect(outcome.status != 0)
+            let lines = outcome.standardError.split(separator: "\n", omittingEmptySubsequences: true)
+            #expect(lines.count == 1, "\(tool): \(outcome.standardError)")
+            #expect(outcome.standardError.contains("--clusters 5"), "\(tool): \(outcome.standardError)")
+            // Nothing half-written is left behind: the output directory holds no files.
+            let left = (try? FileManager.default.contentsOfDirectory(atPath: output.path)) ?? []
+            #expect(left.isEmpty, "\(tool) left \(left) in the output directory")
+        }
+    }
+
+    @Test func malformedDataNamesTheFileAndPlace() throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let csv = dir.appendingPathComponent("broken.csv")
+        try "0.1,0.2\n0.3,abc\n".write(to: csv, atomically: true, encoding: .utf8)
+        let outcome = try Self.run("dec", ["--dataset", "csv", "--file", csv.path, "--output-dir", dir.appendingPathComponent("out").path])
+        #expect(outcome.status != 0)
+        #expect(outcome.standardError.split(separator: "\n").count == 1, "\(outcome.standardError)")
+        #expect(outcome.standardError.contains("abc"), "\(outcome.standardError)")
+    }
+}
