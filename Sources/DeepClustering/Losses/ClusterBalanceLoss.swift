@@ -33,8 +33,8 @@ public func clusterBalanceDivergence(softAssignments q: Tensor, prior: [Float]) 
 }
 
 /// `KL(G‖U)` writing `weight · ∂L/∂q` into `gradient` (reusing its storage) and returning
-/// `weight · L`; see ``clusterBalanceDivergence(softAssignments:prior:)``. Allocates nothing for
-/// up to 64 clusters (the per-cluster sums live on the stack).
+/// `weight · L`; see ``clusterBalanceDivergence(softAssignments:prior:)``. The per-cluster sums
+/// use temporary storage (on the stack for small `K`), so a training loop allocates nothing.
 /// - Parameters:
 ///   - q: Soft assignments, `[B, K]`.
 ///   - prior: `U`, `K` positive probabilities summing to 1 (within 1e-4).

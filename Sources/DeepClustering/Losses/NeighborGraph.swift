@@ -27,11 +27,13 @@ public struct NeighborGraph: Sendable, Equatable {
     /// - Parameters:
     ///   - x: The data, `[N, …]` with `N ≥ 2` (each sample flattened), finite.
     ///   - neighborCount: `k`, from 1 to `N − 1`; small (5–10) is the usual choice.
+    ///   - maximumChunkDistances: The most distances held at once (`rows · N`, at least one
+    ///     row); defaults to 8,388,608 (32 MB of `Float`).
     /// - Throws: ``ClusteringError/invalidConfiguration(operation:message:)`` for a bad `k`,
     ///   ``ClusteringError/invalidInput(operation:message:)`` for fewer than two samples or a
     ///   non-finite value.
-    public init(_ x: Tensor, neighborCount: Int) throws {
-        let operation = "NeighborGraph(_:neighborCount:)"
+    public init(_ x: Tensor, neighborCount: Int, maximumChunkDistances: Int = 8_388_608) throws {
+        let operation = "NeighborGraph(_:neighborCount:maximumChunkDistances:)"
         guard x.rank >= 2, x.shape[0] >= 2 else {
             throw ClusteringError.invalidInput(operation: operation, message: "need data [N, …] with N ≥ 2, found \(x.shape)")
         }
@@ -52,7 +54,7 @@ public struct NeighborGraph: Sendable, Equatable {
             }
         }
         var result = [Int](repeating: 0, count: n * k)
-        let rowsPerChunk = max(1, min(n, 8_388_608 / n))
+        let rowsPerChunk = max(1, min(n, maximumChunkDistances / n))
         var products = [Float](repeating: 0, count: rowsPerChunk * n)
         x.withUnsafeBufferPointer { x in
             products.withUnsafeMutableBufferPointer { c in
