@@ -237,8 +237,11 @@ struct LoopState {
 
     mutating func accumulate(loss: Float, terms: [Float], weights: [Float]) {
         lossSum += Double(loss)
-        for m in terms.indices { termSums[m] += Double(terms[m]) }
-        termWeights = weights
+        // Element by element: sharing `weights`' buffer would make the next step copy it.
+        for m in terms.indices {
+            termSums[m] += Double(terms[m])
+            termWeights[m] = weights[m]
+        }
         batches += 1
     }
 
