@@ -46,7 +46,7 @@ public final class DECTrainer {
     ///   a reconstruction term (IDEC) without decoder.
     public init(encoder: any Layer, decoder: (any Layer)? = nil, configuration: DECConfiguration) throws {
         try configuration.validate()
-        if configuration.resolvedObjective.usesReconstruction && decoder == nil {
+        if configuration.resolvedObjective.terms.contains(where: { $0.loss == .reconstruction }) && decoder == nil {
             throw DECError.invalidConfiguration("IDEC trains on the reconstruction loss and needs the decoder")
         }
         self.encoder = encoder
