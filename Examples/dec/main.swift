@@ -73,6 +73,8 @@ struct DECCommand: ParsableCommand {
     @Flag(help: "Augment images with random shifts (±10%) and rotations (±10°) in pretraining and clustering (DEC-DA).")
     var augment = false
 
+    @OptionGroup(title: "Additional clustering losses") var losses: ObjectiveOptions
+
     @Option(help: "Seed for weights, shuffling and k-means.")
     var seed: UInt64 = 0
 
@@ -128,6 +130,7 @@ struct DECCommand: ParsableCommand {
         config.tolerance = tol
         config.seed = seed
         config.augmentation = augmentation
+        config.objective = try losses.objective(extending: config.resolvedObjective)
         let trainer = try DECTrainer(autoencoder: autoencoder, configuration: config)
         let optimizer: any Optimizer = (arch == .dense && mode == .dec)
             ? try SGD(learningRate: 0.01, momentum: 0.9) : try Adam()

@@ -53,6 +53,16 @@ public struct DECConfiguration: Sendable, Equatable, Codable {
     /// the model sees augmented samples while the target P is computed from the clean data.
     /// `nil` (the default, as in DEC) trains on the data as it is.
     public var augmentation: ImageAugmentation? = nil
+    /// The loss the clustering phase minimises, when it is more than ``mode`` says (for example
+    /// DEC plus the cluster-balance regulariser); `nil` (the default) uses ``mode``'s objective.
+    /// When set it replaces ``mode``'s. See ``resolvedObjective``.
+    public var objective: ClusteringObjective? = nil
+
+    /// The objective the trainer minimises: ``objective`` when set, otherwise
+    /// ``ClusteringObjective/init(mode:)`` (DEC: `1·KL(P‖Q)`; IDEC: `γ·KL(P‖Q) + MSE`).
+    public var resolvedObjective: ClusteringObjective {
+        objective ?? ClusteringObjective(mode: mode)
+    }
 
     /// Creates a configuration with the seed's defaults for everything but `clusterCount`.
     public init(clusterCount: Int, mode: DECMode = .dec) {
@@ -76,5 +86,6 @@ public struct DECConfiguration: Sendable, Equatable, Codable {
         if case let .idec(w) = mode {
             try check(w >= 0 && w.isFinite, "the IDEC clustering weight must be finite and ≥ 0, found \(w)")
         }
+        try resolvedObjective.validate(clusterCount: clusterCount)
     }
 }

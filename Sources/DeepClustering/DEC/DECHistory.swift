@@ -9,6 +9,9 @@ public struct DECUpdate: Sendable, Equatable, Codable {
     public var clusteringLoss: Float
     /// The mean reconstruction MSE over the same batches (IDEC only; `nan` for DEC).
     public var reconstructionLoss: Float
+    /// Every term of the objective: its mean unweighted value over the same batches and its
+    /// weight at the last of them, in the objective's order (empty at iteration 0).
+    public var termLosses: [DECTermLoss] = []
     /// The fraction of samples whose cluster changed since the previous evaluation.
     public var deltaLabel: Double
     /// Clustering accuracy against the labels, when labels were given.
@@ -17,6 +20,28 @@ public struct DECUpdate: Sendable, Equatable, Codable {
     public var nmi: Double?
     /// Adjusted Rand index, when labels were given.
     public var ari: Double?
+}
+
+/// One term of the objective in a ``DECUpdate``.
+public struct DECTermLoss: Sendable, Equatable, Codable {
+    /// The term's ``ClusteringLossTerm/name`` (`kld`, `reconstruction`, `kmeans`, `balance`,
+    /// `locality`).
+    public var name: String
+    /// Its mean unweighted value over the batches since the previous update.
+    public var loss: Float
+    /// Its weight at the last of those batches.
+    public var weight: Float
+
+    /// Creates a record of one term.
+    /// - Parameters:
+    ///   - name: The term's name.
+    ///   - loss: Its mean unweighted value.
+    ///   - weight: Its latest weight.
+    public init(name: String, loss: Float, weight: Float) {
+        self.name = name
+        self.loss = loss
+        self.weight = weight
+    }
 }
 
 /// What ``DECTrainer/fit(_:labels:optimizer:progress:)`` returns.

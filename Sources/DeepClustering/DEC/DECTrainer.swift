@@ -18,7 +18,9 @@ import Foundation
 /// fraction of assignments that changed (`deltaLabel`) and, with labels, ACC/NMI/ARI; stop when
 /// `t > 0` and `deltaLabel < tolerance`. Otherwise train on the next batch, batches being taken
 /// in order (the last, partial batch included) and wrapping around. IDEC also trains the decoder
-/// on `γ·KL + MSE`. The trainer shares the encoder (and decoder) objects it is given: training
+/// on `γ·KL + MSE`. More generally the trainer minimises the configuration's
+/// ``DECConfiguration/resolvedObjective``, a scheduled weighted sum of ``ClusteringLossTerm``s
+/// (DEC and IDEC are two instances; see ``ClusteringObjective``). The trainer shares the encoder (and decoder) objects it is given: training
 /// updates them in place.
 public final class DECTrainer {
     /// The network from inputs to the embedding.
@@ -30,16 +32,21 @@ public final class DECTrainer {
     /// The Student's t clustering layer, created by ``fit(_:labels:optimizer:progress:)`` (or by
     /// loading a checkpoint); `nil` before.
     public private(set) var clustering: ClusteringLayer?
+    /// The input-space neighbour graph of the locality term: computed by
+    /// ``fit(_:labels:optimizer:progress:)`` when the objective has that term and no graph for
+    /// the data's sample count and neighbour count is set; set it beforehand to reuse one.
+    public var neighborGraph: NeighborGraph?
 
     /// Creates a trainer.
     /// - Parameters:
     ///   - encoder: The pretrained encoder (its output is the embedding, `[N, d]`).
     ///   - decoder: The pretrained decoder; required for IDEC, ignored by DEC.
     ///   - configuration: The settings; see ``DECConfiguration``.
-    /// - Throws: ``DECError/invalidConfiguration(_:)`` for a bad setting or IDEC without decoder.
+    /// - Throws: ``DECError/invalidConfiguration(_:)`` for a bad setting or an objective with
+    ///   a reconstruction term (IDEC) without decoder.
     public init(encoder: any Layer, decoder: (any Layer)? = nil, configuration: DECConfiguration) throws {
         try configuration.validate()
-        if configuration.mode.usesReconstruction && decoder == nil {
+        if configuration.resolvedObjective.terms.contains(where: { $0.loss == .reconstruction }) && decoder == nil {
             throw DECError.invalidConfiguration("IDEC trains on the reconstruction loss and needs the decoder")
         }
         self.encoder = encoder
@@ -52,10 +59,11 @@ public final class DECTrainer {
         try self.init(encoder: autoencoder.encoder, decoder: autoencoder.decoder, configuration: configuration)
     }
 
-    /// The parameters the clustering phase trains: encoder, centres and, for IDEC, decoder.
+    /// The parameters the clustering phase trains: encoder, centres and, when the objective has
+    /// a reconstruction term (IDEC), decoder.
     public var trainableParameters: [Parameter] {
         var p = encoder.parameters + (clustering?.parameters ?? [])
-        if configuration.mode.usesReconstruction, let decoder { p += decoder.parameters }
+        if configuration.resolvedObjective.usesReconstruction, let decoder { p += decoder.parameters }
         return p
     }
 
@@ -87,7 +95,8 @@ public final class DECTrainer {
         if let labels, let bad = labels.first(where: { $0 < 0 }) {
             throw DECError.invalidInput("labels must be ≥ 0, found \(bad)")
         }
-        if config.mode.usesReconstruction, let decoder {
+        let objective = config.resolvedObjective
+        if objective.usesReconstruction, let decoder {
             let reconstructed = try decoder.outputShape(forInputShape: try encoder.outputShape(forInputShape: x.shape))
             guard reconstructed == x.shape else {
                 throw DECError.invalidInput("the decoder reconstructs \(reconstructed), the data is \(x.shape)")
@@ -108,18 +117,22 @@ public final class DECTrainer {
         let initialScores = try labels.map { try ClusteringScores(labels: $0, predictions: kmeans.labels) }
         progress?(.initialized(kmeans, initialScores))
 
-        var state = LoopState(previous: kmeans.labels)
+        let plan = try ObjectivePlan(objective, clusterCount: config.clusterCount, data: x, graph: &neighborGraph)
+        var state = LoopState(previous: kmeans.labels, termNames: plan.terms.map(\.loss.name))
         let parameters = trainableParameters
-        var workspace = StepWorkspace(generator: SeededGenerator(seed: config.seed ^ 0xDEC0_DA7A_0000_0001))
+        var workspace = StepWorkspace(
+            generator: SeededGenerator(seed: config.seed ^ 0xDEC0_DA7A_0000_0001), termCount: plan.terms.count)
         var target = Tensor(zeros: [0])
+        var embeddingTable = Tensor(zeros: [0])
         var index = 0
         var iteration = 0
         var converged = false
         while true {
             if iteration % config.updateInterval == 0 || iteration == config.maxIterations {
-                let q = try softAssignments(x)
+                let (z, q) = try embedAndAssign(x)
                 target = try targetDistribution(q)
-                let update = try state.evaluate(q: q, iteration: iteration, labels: labels, mode: config.mode)
+                if plan.graph != nil { embeddingTable = z }
+                let update = try state.evaluate(q: q, iteration: iteration, labels: labels)
                 progress?(.updated(update))
                 if iteration > 0 && iteration % config.updateInterval == 0 && update.deltaLabel < config.tolerance {
                     converged = true
@@ -135,10 +148,10 @@ public final class DECTrainer {
             let start = index * config.batchSize
             let end = min(start + config.batchSize, n)
             index = (index + 1) * config.batchSize <= n ? index + 1 : 0
-            let (loss, kl, mse) = try trainStep(
-                x, target: target, rows: start..<end, parameters: parameters, optimizer: optimizer,
-                workspace: &workspace, iteration: iteration)
-            state.accumulate(loss: loss, clustering: kl, reconstruction: mse)
+            let loss = try trainStep(
+                x, target: target, embeddingTable: embeddingTable, rows: start..<end, plan: plan,
+                parameters: parameters, optimizer: optimizer, workspace: &workspace, iteration: iteration)
+            state.accumulate(loss: loss, terms: workspace.termValues, weights: workspace.termWeights)
             iteration += 1
             progress?(.batchEnded(iteration: iteration, maxIterations: config.maxIterations, loss: loss))
         }
@@ -147,61 +160,20 @@ public final class DECTrainer {
             history: state.history, iterations: iteration, converged: converged)
     }
 
-    /// One batch: forward through encoder, clustering layer (and decoder), the weighted losses,
-    /// backward, a finiteness check and the optimizer step.
-    private func trainStep(
-        _ x: Tensor, target: Tensor, rows: Range<Int>, parameters: [Parameter], optimizer: any Optimizer,
-        workspace w: inout StepWorkspace, iteration: Int
-    ) throws -> (Float, Float, Float) {
-        guard let clustering else { throw DECError.invalidInput("the clustering layer is not initialised") }
-        try x.gatherRows(at: rows, into: &w.batch)
-        if let augmentation = configuration.augmentation {
-            try augmentation.apply(to: w.batch, into: &w.augmented, using: &w.generator)
-            swap(&w.batch, &w.augmented)
-        }
-        try target.gatherRows(at: rows, into: &w.batchTarget)
-        // Lazy zeroing: layers overwrite instead of accumulating on their first contribution.
-        for p in parameters { p.zeroGradientLazily() }
-        let z = try encoder.forward(w.batch)
-        let q = try clustering.forward(z)
-        let gamma = configuration.mode.clusteringWeight
-        let kl = try klDivergence(target: w.batchTarget, predicted: q, weight: gamma, gradientInto: &w.qGradient)
-        var loss = kl
-        var mse = Float.nan
-        if configuration.mode.usesReconstruction, let decoder {
-            let reconstruction = try decoder.forward(z)
-            mse = try meanSquaredError(reconstruction, w.batch, gradientInto: &w.reconstructionGradient)
-            loss += mse
-        }
-        guard loss.isFinite else { throw DECError.diverged(iteration: iteration + 1, loss: loss) }
-        let zGradientFromClusters = try clustering.backward(w.qGradient, computingInputGradient: true)
-        if configuration.mode.usesReconstruction, let decoder {
-            let zGradientFromDecoder = try decoder.backward(w.reconstructionGradient, computingInputGradient: true)
-            w.zGradient.prepareForOverwrite(shape: zGradientFromClusters.shape)
-            zGradientFromClusters.withUnsafeBufferPointer { a in
-                zGradientFromDecoder.withUnsafeBufferPointer { b in
-                    w.zGradient.withUnsafeMutableBufferPointer { c in
-                        for i in c.indices { c[i] = a[i] + b[i] }
-                    }
-                }
-            }
-            _ = try encoder.backward(w.zGradient, computingInputGradient: false)
-        } else {
-            _ = try encoder.backward(zGradientFromClusters, computingInputGradient: false)
-        }
-        try optimizer.step(parameters)
-        return (loss, gamma > 0 ? kl / gamma : 0, mse)
-    }
-
     /// The soft assignments `Q` (`[N, k]`, rows summing to 1) of `x` under the current model.
     /// - Throws: ``DECError/invalidInput(_:)`` before the model is initialised; layer errors for
     ///   data of the wrong shape.
     public func softAssignments(_ x: Tensor) throws -> Tensor {
+        try embedAndAssign(x).q
+    }
+
+    /// The embedding `Z` (`[N, d]`) of `x` and its soft assignments `Q` (`[N, k]`).
+    func embedAndAssign(_ x: Tensor) throws -> (z: Tensor, q: Tensor) {
         guard let clustering else {
             throw DECError.invalidInput("the model has no cluster centres yet: call fit or load a checkpoint first")
         }
         let z = try encoder.predict(x, batchSize: configuration.batchSize)
-        return try clustering.inference(z)
+        return (z, try clustering.inference(z))
     }
 
     /// The cluster of each sample of `x` (the argmax of its soft assignment).
@@ -213,51 +185,5 @@ public final class DECTrainer {
     /// Replaces the clustering layer (used when loading a checkpoint).
     func installClustering(_ layer: ClusteringLayer) {
         clustering = layer
-    }
-}
-
-/// Buffers reused across training steps so the steady state allocates nothing large.
-struct StepWorkspace {
-    var generator: SeededGenerator
-    var batch = Tensor(zeros: [0])
-    var augmented = Tensor(zeros: [0])
-    var batchTarget = Tensor(zeros: [0])
-    var qGradient = Tensor(zeros: [0])
-    var reconstructionGradient = Tensor(zeros: [0])
-    var zGradient = Tensor(zeros: [0])
-}
-
-/// The running sums between updates and the evaluation at each update.
-struct LoopState {
-    var previous: [Int]
-    var history: [DECUpdate] = []
-    var lossSum = 0.0, klSum = 0.0, mseSum = 0.0
-    var batches = 0
-
-    init(previous: [Int]) { self.previous = previous }
-
-    mutating func accumulate(loss: Float, clustering: Float, reconstruction: Float) {
-        lossSum += Double(loss)
-        klSum += Double(clustering)
-        mseSum += Double(reconstruction)
-        batches += 1
-    }
-
-    mutating func evaluate(q: Tensor, iteration: Int, labels: [Int]?, mode: DECMode) throws -> DECUpdate {
-        let assignments = try q.argmax()
-        let changed = zip(assignments, previous).reduce(0) { $0 + ($1.0 != $1.1 ? 1 : 0) }
-        let scores = try labels.map { try ClusteringScores(labels: $0, predictions: assignments) }
-        let b = Double(batches)
-        let update = DECUpdate(
-            iteration: iteration,
-            loss: batches > 0 ? Float(lossSum / b) : .nan,
-            clusteringLoss: batches > 0 ? Float(klSum / b) : .nan,
-            reconstructionLoss: batches > 0 && mode.usesReconstruction ? Float(mseSum / b) : .nan,
-            deltaLabel: Double(changed) / Double(max(assignments.count, 1)),
-            accuracy: scores?.accuracy, nmi: scores?.nmi, ari: scores?.ari)
-        history.append(update)
-        previous = assignments
-        lossSum = 0; klSum = 0; mseSum = 0; batches = 0
-        return update
     }
 }
