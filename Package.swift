@@ -74,9 +74,7 @@ let package = Package(
                 "DeepClustering", "ExampleSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            path: "Examples/dec",
-            // main.swift holds the @main command; other files in the target need it parsed as a library.
-            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+            path: "Examples/dec"
         ),
         .executableTarget(
             name: "kmeans",

@@ -63,7 +63,7 @@ import _TestSupport
         let ranks = g.indices.sorted { g[$0] > g[$1] }
         var expected = 0.0
         for (r, j) in ranks.enumerated() { expected += g[j] * log(g[j] / Double(u[r])) }
-        let (value, gradient) = try clusterBalanceDivergence(softAssignments: q, prior: u)
+        let (value, _) = try clusterBalanceDivergence(softAssignments: q, prior: u)
         #expect(abs(Double(value) - expected) < 1e-6)
         #expect(value >= 0)
         let error = checkGradient(of: { q in
