@@ -24,17 +24,26 @@ public struct RunReport {
         URL(fileURLWithPath: directory).appendingPathComponent(name).path
     }
 
-    /// Writes one row per update: iteration, loss terms, delta-label and the scores.
+    /// Writes one row per update: iteration, loss terms, delta-label and the scores, then for
+    /// every term of the objective its mean unweighted loss and its weight (`<term>_loss`,
+    /// `<term>_weight`; empty before the first batch).
     public func writeHistory(_ history: [DECUpdate]) throws {
         func f(_ v: Float) -> String { v.isNaN ? "" : String(v) }
         func d(_ v: Double?) -> String { v.map { String(format: "%.6f", $0) } ?? "" }
-        let rows = history.map {
-            ["\($0.iteration)", f($0.loss), f($0.clusteringLoss), f($0.reconstructionLoss),
-             String(format: "%.6f", $0.deltaLabel), d($0.accuracy), d($0.nmi), d($0.ari)]
+        var termNames: [String] = []
+        for u in history { for t in u.termLosses where !termNames.contains(t.name) { termNames.append(t.name) } }
+        let rows = history.map { u in
+            var row = ["\(u.iteration)", f(u.loss), f(u.clusteringLoss), f(u.reconstructionLoss),
+                       String(format: "%.6f", u.deltaLabel), d(u.accuracy), d(u.nmi), d(u.ari)]
+            for name in termNames {
+                let term = u.termLosses.first { $0.name == name }
+                row += [term.map { f($0.loss) } ?? "", term.map { f($0.weight) } ?? ""]
+            }
+            return row
         }
-        try CSVFormat().write(
-            rows: rows, columnNames: ["iteration", "loss", "clustering_loss", "reconstruction_loss", "delta_label", "acc", "nmi", "ari"],
-            to: path("history.csv"))
+        let columns = ["iteration", "loss", "clustering_loss", "reconstruction_loss", "delta_label", "acc", "nmi", "ari"]
+            + termNames.flatMap { ["\($0)_loss", "\($0)_weight"] }
+        try CSVFormat().write(rows: rows, columnNames: columns, to: path("history.csv"))
     }
 
     /// Writes one row per sample: its index, cluster and (when known) label.

@@ -145,8 +145,11 @@ struct DECCommand: ParsableCommand {
                 running = running.map { 0.98 * $0 + 0.02 * loss } ?? loss
                 bar.update(step: iteration, loss: running.map(Double.init))
             case let .updated(u):
+                // With more than one term, each term's mean unweighted loss follows (name=value).
+                let terms = u.termLosses.count > 1
+                    ? u.termLosses.map { " \($0.name)=" + String(format: "%.5f", $0.loss) }.joined() : ""
                 say(String(format: "iter=%d loss=%.5f delta_label=%.5f", u.iteration, u.loss, u.deltaLabel)
-                      + " acc=\(formatScore(u.accuracy)) nmi=\(formatScore(u.nmi)) ari=\(formatScore(u.ari))")
+                      + " acc=\(formatScore(u.accuracy)) nmi=\(formatScore(u.nmi)) ari=\(formatScore(u.ari))" + terms)
             }
         }
         bar.finish()
