@@ -27,7 +27,6 @@ enum Mode: String, ExpressibleByArgument, CaseIterable {
     case dec, idec
 }
 
-@main
 struct DECCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dec",
@@ -51,6 +50,8 @@ struct DECCommand: ParsableCommand {
 
     @Option(help: "Pretraining epochs (default: 300 dense, 100 conv).")
     var pretrainEpochs: Int?
+
+    @OptionGroup var pretrainingOptions: PretrainingOptions
 
     @Option(help: "Start from these pretrained autoencoder weights (safetensors) instead of pretraining.")
     var pretrained: String?
@@ -116,6 +117,8 @@ struct DECCommand: ParsableCommand {
         if let pretrained {
             try autoencoder.loadParameters(from: pretrained)
             say("loaded pretrained weights from \(pretrained)")
+        } else if pretrainingOptions.pretraining == .layerwise {
+            try pretrainLayerwise(autoencoder, on: x, report: report)
         } else {
             try pretrain(autoencoder, on: x, augmentation: augmentation, report: report)
         }
@@ -202,3 +205,6 @@ struct DECCommand: ParsableCommand {
 extension DECCommand {
     static func main() { runReportingErrorsOnOneLine() }
 }
+
+// Top-level code (not @main): the target has more than one file.
+DECCommand.main()
