@@ -22,7 +22,8 @@ struct PretrainingOptions: ParsableArguments {
             momentum 0.9). layerwise is the DEC paper's: each encoder/decoder pair is trained as a \
             denoising autoencoder (dropout 0.2 on its input and hidden layer) on the previous \
             layer's output, then the deep autoencoder is fine-tuned without dropout; SGD lr 0.1 \
-            divided by 10 every 20000 iterations, momentum 0.9, weights N(0, 0.01). Dense \
+            divided by 10 every 20000 iterations, momentum 0.9 (ramped up over the first 1000), \
+            weights N(0, 0.01). Dense \
             architecture only.
             """))
     var pretraining: PretrainingMethod = .endToEnd

@@ -55,11 +55,13 @@ extension Autoencoder {
         }
         let batchesPerEpoch = (x.shape[0] + configuration.batchSize - 1) / configuration.batchSize
         let decayInterval = try configuration.learningRateDecayInterval.steps(batchesPerEpoch: max(batchesPerEpoch, 1))
-        func makeOptimizer(reconstructing width: Int) throws -> ScheduledOptimizer {
+        let warmup = try configuration.momentumWarmup.steps(batchesPerEpoch: batchesPerEpoch)
+        func makeOptimizer(reconstructing width: Int) throws -> MomentumWarmup {
             let rate = configuration.learningRate * configuration.lossNormalization.learningRateMultiplier(width: width)
-            return try ScheduledOptimizer(
-                SGD(learningRate: rate, momentum: configuration.momentum),
-                schedule: .stepDecay(initial: rate, factor: configuration.learningRateDecayFactor, interval: decayInterval))
+            let sgd = try SGD(learningRate: rate, momentum: configuration.momentum)
+            let scheduled = try ScheduledOptimizer(
+                sgd, schedule: .stepDecay(initial: rate, factor: configuration.learningRateDecayFactor, interval: decayInterval))
+            return MomentumWarmup(scheduled, sgd: sgd, momentum: configuration.momentum, steps: warmup)
         }
 
         var history = LayerwisePretraining.History()
@@ -114,5 +116,42 @@ extension Autoencoder {
             }
             return (e, d)
         }
+    }
+}
+
+/// Drives an SGD (inside `base`) whose momentum rises linearly from 0 to `momentum` over the
+/// first `steps` steps (Caffe's `momentum_burnin` in the DEC authors' fork: `μ·t/steps`).
+private final class MomentumWarmup: Optimizer {
+    let base: any Optimizer
+    let sgd: SGD
+    let momentum: Float
+    let steps: Int
+    private var stepCount = 0
+
+    init(_ base: any Optimizer, sgd: SGD, momentum: Float, steps: Int) {
+        self.base = base
+        self.sgd = sgd
+        self.momentum = momentum
+        self.steps = steps
+    }
+
+    var learningRate: Float {
+        get { base.learningRate }
+        set { base.learningRate = newValue }
+    }
+
+    func step(_ parameters: [Parameter]) throws {
+        warmUp()
+        try base.step(parameters)
+    }
+
+    func stepZeroingGradients(_ parameters: [Parameter]) throws {
+        warmUp()
+        try base.stepZeroingGradients(parameters)
+    }
+
+    private func warmUp() {
+        sgd.momentum = stepCount < steps ? momentum * Float(stepCount) / Float(steps) : momentum
+        stepCount += 1
     }
 }

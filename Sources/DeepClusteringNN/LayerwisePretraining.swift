@@ -6,7 +6,7 @@
 /// 0.2, the deep autoencoder fine-tuned for 100,000 iterations without dropout, batch 256, SGD
 /// with learning rate 0.1 divided by 10 every 20,000 iterations, no weight decay, weights drawn
 /// from N(0, 0.01²). Where the paper is silent the authors' code (`dec/pretrain.py`) decides:
-/// momentum 0.9, biases zero, and Caffe's `EuclideanLoss` `1/(2B) Σ‖x − y‖²` (see
+/// momentum 0.9 reached over 1,000 steps, biases zero, and Caffe's `EuclideanLoss` `1/(2B) Σ‖x − y‖²` (see
 /// ``lossNormalization``). On MNIST-70k (274 batches per epoch) that is about 183 epochs per
 /// layer and 366 epochs of fine-tuning; use ``TrainingLength/epochs(_:)`` for a shorter run.
 ///
@@ -54,6 +54,11 @@ public struct LayerwisePretraining: Sendable, Equatable {
     public var learningRateDecayInterval: TrainingLength = .iterations(20_000)
     /// SGD momentum; default 0.9 (the DEC code's solvers; the paper does not state it).
     public var momentum: Float = 0.9
+    /// Over this many first steps of every stage the momentum rises linearly from 0 to
+    /// ``momentum`` (`μ·t/warm-up` at step `t`, the DEC code's Caffe `momentum_burnin`); default
+    /// `.iterations(1000)`. Without it, lr 0.1 at full momentum kills the first layer's ReLUs
+    /// on MNIST within 50 steps (every hidden unit ends up inactive). `.iterations(0)` turns it off.
+    public var momentumWarmup: TrainingLength = .iterations(1000)
     /// Which loss ``learningRate`` is meant for; default ``LossNormalization/euclidean`` (the
     /// DEC code's). With ``LossNormalization/meanSquaredError`` the rate applies to the MSE as is.
     public var lossNormalization: LossNormalization = .euclidean
@@ -82,7 +87,8 @@ public struct LayerwisePretraining: Sendable, Equatable {
         try check(learningRateDecayFactor.isFinite && learningRateDecayFactor > 0 && learningRateDecayFactor <= 1,
                   "learningRateDecayFactor must be in (0, 1], found \(learningRateDecayFactor)")
         try check(momentum.isFinite && momentum >= 0 && momentum < 1, "momentum must be in [0, 1), found \(momentum)")
-        for (name, length) in [("layerLength", layerLength), ("fineTuningLength", fineTuningLength)] {
+        for (name, length) in [("layerLength", layerLength), ("fineTuningLength", fineTuningLength),
+                               ("momentumWarmup", momentumWarmup)] {
             try check((try? length.steps(batchesPerEpoch: 1)) != nil, "\(name) must not be negative, found \(length)")
         }
         try check(((try? learningRateDecayInterval.steps(batchesPerEpoch: 1)) ?? 0) > 0,
