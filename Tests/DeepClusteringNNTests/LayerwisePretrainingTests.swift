@@ -144,6 +144,15 @@ import _TestSupport
         #expect(throws: OptimizerError.self) { try ScheduledOptimizer(SGD(), schedule: .stepDecay(initial: 1, factor: 0, interval: 5)) }
     }
 
+    @Test func sgdMomentumSetBetweenStepsIsValidated() throws {
+        let sgd = try SGD(learningRate: 0.1, momentum: 0.5)
+        let p = Parameter(name: "p", value: Tensor(zeros: [1]))
+        sgd.momentum = 1
+        #expect(throws: OptimizerError.self) { try sgd.step([p]) }
+        sgd.momentum = 0.9
+        try sgd.step([p])
+    }
+
     @Test func invalidSettingsAndArchitecturesAreRejected() throws {
         var rng = SeededGenerator(seed: 13)
         let ae = try Autoencoder.dense([8, 4], using: &rng)
