@@ -52,6 +52,8 @@ struct DECCommand: ParsableCommand {
     @Option(help: "Pretraining epochs (default: 300 dense, 100 conv).")
     var pretrainEpochs: Int?
 
+    @OptionGroup var pretrainingOptions: PretrainingOptions
+
     @Option(help: "Start from these pretrained autoencoder weights (safetensors) instead of pretraining.")
     var pretrained: String?
 
@@ -118,6 +120,8 @@ struct DECCommand: ParsableCommand {
         if let pretrained {
             try autoencoder.loadParameters(from: pretrained)
             say("loaded pretrained weights from \(pretrained)")
+        } else if pretrainingOptions.pretraining == .layerwise {
+            try pretrainLayerwise(autoencoder, on: x, report: report)
         } else {
             try pretrain(autoencoder, on: x, augmentation: augmentation, report: report)
         }
@@ -208,3 +212,4 @@ struct DECCommand: ParsableCommand {
 extension DECCommand {
     static func main() { runReportingErrorsOnOneLine() }
 }
+

@@ -32,10 +32,7 @@ public final class ActivationLayer: Layer {
     /// The input shape unchanged.
     /// - Throws: ``LayerError/invalidInputShape(layer:expected:found:)`` for a scalar.
     public func outputShape(forInputShape inputShape: [Int]) throws -> [Int] {
-        guard !inputShape.isEmpty else {
-            throw LayerError.invalidInputShape(layer: name, expected: "[batch, …]", found: inputShape)
-        }
-        return inputShape
+        try elementwiseOutputShape(inputShape, layer: name)
     }
 
     /// `f(x)` elementwise; keeps the output for the backward pass.
@@ -67,13 +64,8 @@ public final class ActivationLayer: Layer {
     /// - Throws: ``LayerError/invalidBackward(layer:message:)`` without a forward pass or for a
     ///   gradient whose shape differs from the output's.
     public func backward(_ outputGradient: Tensor, computingInputGradient: Bool) throws -> Tensor {
-        guard hasForwardPass else {
-            throw LayerError.invalidBackward(layer: name, message: "no forward pass to differentiate")
-        }
-        guard outputGradient.shape == output.shape else {
-            throw LayerError.invalidBackward(
-                layer: name, message: "gradient has shape \(outputGradient.shape), the output had \(output.shape)")
-        }
+        try checkElementwiseBackward(
+            layer: name, hasForwardPass: hasForwardPass, gradient: outputGradient, outputShape: output.shape)
         hasForwardPass = false
         guard computingInputGradient else { return .empty }
         inputGradient.prepareForOverwrite(shape: output.shape)

@@ -20,6 +20,10 @@ public enum Initializer: Sendable, Equatable {
     ///   a unit normal truncated to [−2, 2], so the *truncated* samples have variance `scale/n`
     ///   (Keras ≥ 2.2.3; Keras 2.3's `truncated_normal`).
     case varianceScaling(scale: Float, mode: FanMode, distribution: Distribution)
+    /// Keras `RandomNormal(mean, stddev)`: every element drawn from the (untruncated) normal
+    /// distribution N(mean, standardDeviation²). The DEC paper initialises its layer-wise
+    /// pretraining with N(0, 0.01²) (Xie et al. 2016, §4.3).
+    case randomNormal(mean: Float, standardDeviation: Float)
 
     /// Which fan the variance is scaled by.
     public enum FanMode: String, Sendable, Equatable {
@@ -68,13 +72,24 @@ public enum Initializer: Sendable, Equatable {
     ///   - generator: The source of randomness (unused by the constant initializers).
     /// - Returns: The initial value.
     /// - Throws: ``LayerError/invalidConfiguration(layer:message:)`` for a non-positive or
-    ///   non-finite scale or a fan of zero.
+    ///   non-finite scale, a fan of zero, or a non-positive standard deviation.
     public func makeTensor<G: RandomNumberGenerator>(shape: [Int], using generator: inout G) throws -> Tensor {
         switch self {
         case .zeros:
             return Tensor(zeros: shape)
         case let .constant(value):
             return Tensor(shape: shape, repeating: value)
+        case let .randomNormal(mean, standardDeviation):
+            guard mean.isFinite, standardDeviation > 0, standardDeviation.isFinite else {
+                throw LayerError.invalidConfiguration(
+                    layer: "Initializer.randomNormal",
+                    message: "need a finite mean and a positive, finite standardDeviation, found \(mean) and \(standardDeviation)")
+            }
+            var t = Tensor(zeros: shape)
+            t.withUnsafeMutableBufferPointer { p in
+                for i in p.indices { p[i] = mean + standardDeviation * generator.nextStandardNormal() }
+            }
+            return t
         case let .varianceScaling(scale, mode, distribution):
             guard scale > 0, scale.isFinite else {
                 throw LayerError.invalidConfiguration(

@@ -31,6 +31,25 @@ extension Layer {
         optimizer: any Optimizer, shuffleSeed: UInt64 = 0, augmentation: ImageAugmentation? = nil,
         progress: ((TrainingEvent) -> Void)? = nil
     ) throws -> [Float] {
+        try train(inputs, targets: targets, epochs: epochs, batchSize: batchSize, optimizer: optimizer,
+                  shuffleSeed: shuffleSeed, augmentation: augmentation, progress: progress)
+    }
+
+    /// The training loop behind ``fit(_:targets:epochs:batchSize:optimizer:shuffleSeed:augmentation:progress:)``
+    /// and ``fitDenoising(_:corruption:epochs:batchSize:optimizer:shuffleSeed:progress:)``.
+    ///
+    /// - Parameters:
+    ///   - corruption: When given, applied in training mode to each (clean) batch before the
+    ///     forward pass and never differentiated; the loss still compares with the clean batch
+    ///     (or `targets`).
+    ///   - stepLimit: When given, training stops after this many batches in all (inside an epoch
+    ///     if need be; that epoch's loss is the mean over the samples it saw) and `epochs` must be
+    ///     `⌈stepLimit / batchCount⌉`.
+    func train(
+        _ inputs: Tensor, targets: Tensor?, epochs: Int, batchSize: Int, optimizer: any Optimizer,
+        shuffleSeed: UInt64, augmentation: ImageAugmentation?, corruption: (any Layer)? = nil,
+        stepLimit: Int? = nil, progress: ((TrainingEvent) -> Void)?
+    ) throws -> [Float] {
         guard epochs >= 0, batchSize > 0 else {
             throw TrainingError.invalidArgument(message: "need epochs ≥ 0 and batchSize > 0, found \(epochs) and \(batchSize)")
         }
@@ -56,10 +75,11 @@ extension Layer {
         for p in parameters { p.zeroGradient() }
         var history: [Float] = []
         history.reserveCapacity(epochs)
-        for epoch in stride(from: 1, through: epochs, by: 1) {
+        var stepsLeft = stepLimit ?? Int.max
+        for epoch in stride(from: 1, through: epochs, by: 1) where stepsLeft > 0 {
             sampler.startEpoch()
-            var epochSum = 0.0
-            for b in 0..<sampler.batchCount {
+            var epochSum = 0.0, seen = 0
+            for b in 0..<min(sampler.batchCount, stepsLeft) {
                 let indices = sampler.indices(ofBatch: b)
                 try inputs.gatherRows(at: indices, into: &batch)
                 if let augmentation {
@@ -69,7 +89,7 @@ extension Layer {
                 if let targets { try targets.gatherRows(at: indices, into: &batchTargets) }
                 let loss: Float
                 do {
-                    let prediction = try forward(batch)
+                    let prediction = try forward(corruption == nil ? batch : corruption!.forward(batch))
                     loss = try meanSquaredError(prediction, targets == nil ? batch : batchTargets, gradientInto: &lossGradient)
                 }
                 try checkFinite(loss, epoch: epoch, batch: b + 1)
@@ -80,9 +100,11 @@ extension Layer {
                     try optimizer.update(group, zeroingGradients: true)
                 }
                 epochSum += Double(loss) * Double(indices.count)
+                seen += indices.count
                 progress?(.batchEnded(epoch: epoch, batch: b + 1, batchCount: sampler.batchCount, loss: loss))
             }
-            let epochLoss = n > 0 ? Float(epochSum / Double(n)) : 0
+            stepsLeft -= sampler.batchCount
+            let epochLoss = seen > 0 ? Float(epochSum / Double(seen)) : 0
             history.append(epochLoss)
             progress?(.epochEnded(epoch: epoch, epochCount: epochs, loss: epochLoss))
         }

@@ -14,8 +14,8 @@ import DeepClusteringCore
 public final class SGD: Optimizer {
     /// The step size `η` (≥ 0).
     public var learningRate: Float
-    /// The momentum `μ`, in `[0, 1)`.
-    public let momentum: Float
+    /// The momentum `μ`, in `[0, 1)`; may be changed between steps (a warm-up), validated at each step.
+    public var momentum: Float
     /// Whether to use Nesterov momentum.
     public let nesterov: Bool
     private var velocities = SlotTable(slotCount: 1)
@@ -36,23 +36,24 @@ public final class SGD: Optimizer {
     }
 
     /// Applies one update to every parameter.
-    /// - Throws: ``OptimizerError`` for an invalid learning rate or a gradient of the wrong shape.
+    /// - Throws: ``OptimizerError`` for an invalid learning rate or momentum, or a gradient of the wrong shape.
     public func step(_ parameters: [Parameter]) throws {
         try beginStep()
         try update(parameters, zeroingGradients: false)
     }
 
     /// Applies one update, then zeroes every gradient lazily (``Parameter/zeroGradientLazily()``).
-    /// - Throws: ``OptimizerError`` for an invalid learning rate or a gradient of the wrong shape.
+    /// - Throws: ``OptimizerError`` for an invalid learning rate or momentum, or a gradient of the wrong shape.
     public func stepZeroingGradients(_ parameters: [Parameter]) throws {
         try beginStep()
         try update(parameters, zeroingGradients: true)
     }
 
-    /// Validates the learning rate.
+    /// Validates the learning rate and the momentum.
     /// - Throws: ``OptimizerError/invalidHyperparameter(optimizer:name:value:expected:)``.
     public func beginStep() throws {
         try validate(learningRate, "learningRate", of: "SGD", expected: "finite and ≥ 0") { $0 >= 0 }
+        try validate(momentum, "momentum", of: "SGD", expected: "in [0, 1)") { $0 >= 0 && $0 < 1 }
     }
 
     /// Updates one group of parameters as part of the step begun by ``beginStep()``.

@@ -19,3 +19,22 @@ func withPointer<R>(_ t: Tensor, _ body: (UnsafePointer<Float>) throws -> R) ret
 func withMutablePointer<R>(_ t: inout Tensor, _ body: (UnsafeMutablePointer<Float>) throws -> R) rethrows -> R {
     try t.withUnsafeMutableBufferPointer { try body($0.baseAddress!) }
 }
+
+/// The output shape of an elementwise layer: the input's, which must have a batch dimension.
+/// - Throws: ``LayerError/invalidInputShape(layer:expected:found:)`` for a scalar.
+func elementwiseOutputShape(_ inputShape: [Int], layer: String) throws -> [Int] {
+    guard !inputShape.isEmpty else {
+        throw LayerError.invalidInputShape(layer: layer, expected: "[batch, …]", found: inputShape)
+    }
+    return inputShape
+}
+
+/// Checks a backward call of an elementwise layer: a forward pass preceded it and the gradient
+/// has the output's shape.
+/// - Throws: ``LayerError/invalidBackward(layer:message:)`` otherwise.
+func checkElementwiseBackward(layer: String, hasForwardPass: Bool, gradient: Tensor, outputShape: [Int]) throws {
+    guard hasForwardPass else {
+        throw LayerError.invalidBackward(layer: layer, message: "no forward pass to differentiate")
+    }
+    try validateOutputGradient(gradient, outputShape: outputShape, layer: layer)
+}

@@ -13,6 +13,9 @@ import _TestSupport
         ("SGD plain", { try SGD(learningRate: 0.5) }),
         ("Adam", { try Adam(learningRate: 0.01) }),
         ("Adadelta", { try Adadelta() }),
+        // A wrapper must advance its schedule (and Adam its count) once per step, not per group.
+        ("Scheduled Adam", { try ScheduledOptimizer(Adam(learningRate: 0.01), schedule: .stepDecay(initial: 0.01, factor: 0.5, interval: 1)) }),
+        ("Scheduled SGD", { try ScheduledOptimizer(SGD(learningRate: 0.5, momentum: 0.9), schedule: .stepDecay(initial: 0.5, factor: 0.5, interval: 2)) }),
     ]
 
     static func model() throws -> Autoencoder {
