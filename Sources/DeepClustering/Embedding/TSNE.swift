@@ -16,7 +16,7 @@ import Foundation
 /// ``earlyExaggeration`` for the first ``exaggerationIterations`` iterations, momentum 0.5 then
 /// 0.8, and per-coordinate gains (+0.2 when the gradient changes sign, ×0.8 otherwise, at least
 /// 0.01). Every iteration costs `O(n²)`: one pass over the `n(n−1)/2` pairs in single
-/// precision, eight pairs at a time, split into a fixed number of row slices balanced by pair
+/// precision, four pairs at a time (one SSE vector), split into a fixed number of row slices balanced by pair
 /// count (so a seed gives the same map whatever the thread count), with no allocation in the
 /// loop. `P` is held as an `n × n` matrix (100 MB for 5,000 points).
 ///

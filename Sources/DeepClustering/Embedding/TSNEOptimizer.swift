@@ -6,7 +6,7 @@ import Foundation
 /// once; ``step(exaggeration:momentum:learningRate:)`` allocates nothing.
 ///
 /// Dimension letters: `n` points; `S` row slices (``TSNE/sliceCount``). The map is stored as
-/// two coordinate arrays (`x`, `y`) so that eight consecutive points load as one SIMD vector.
+/// two coordinate arrays (`x`, `y`) so that four consecutive points load as one SIMD vector.
 struct TSNEOptimizer {
     let n: Int
     /// `[n, n]`; after init the strict upper triangle holds the joint `p_ij` (i < j).
