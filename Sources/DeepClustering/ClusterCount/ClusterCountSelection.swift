@@ -7,8 +7,9 @@ public struct ClusterCountSelection: Sendable, Equatable {
     public var candidates: [ClusterCountCandidate]
 
     /// Creates a selection from its candidates.
-    /// - Parameter candidates: At least one candidate.
+    /// - Parameter candidates: At least one candidate (an empty list is a programmer error).
     public init(candidates: [ClusterCountCandidate]) {
+        precondition(!candidates.isEmpty, "ClusterCountSelection needs at least one candidate")
         self.candidates = candidates
     }
 

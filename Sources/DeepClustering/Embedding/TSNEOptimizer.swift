@@ -99,18 +99,25 @@ struct TSNEOptimizer {
                         partialZ.withUnsafeMutableBufferPointer { zp in
                             let p = pp.baseAddress!, x = xp.baseAddress!, y = yp.baseAddress!
                             let f = fp.baseAddress!, z = zp.baseAddress!
-                            // One work item per slice, handed to whichever thread is free, so a
-                            // thread descheduled by other load does not hold the others up.
-                            let slice: (Int) -> Void = { s in
+                            TSNEOptimizer.forEachSlice { s in
                                 z[s] = TSNEOptimizer.pairForces(
                                     rows: starts[s]..<starts[s + 1], count: n, p: p, x: x, y: y, forces: f + s * 4 * n)
                             }
-                            nonisolated(unsafe) let work = slice  // slices write disjoint buffers
-                            DispatchQueue.concurrentPerform(iterations: TSNE.sliceCount) { work($0) }
                         }
                     }
                 }
             }
+        }
+    }
+
+    /// Runs `body` once per slice, concurrently: one work item per slice, handed to whichever
+    /// thread is free, so a thread descheduled by other load does not hold the others up
+    /// (`Parallel.forEachChunk` would give each thread a fixed half). Slices write disjoint
+    /// buffers.
+    private static func forEachSlice(_ body: (Int) -> Void) {
+        withoutActuallyEscaping(body) { body in
+            nonisolated(unsafe) let work = body
+            DispatchQueue.concurrentPerform(iterations: TSNE.sliceCount) { work($0) }
         }
     }
 
