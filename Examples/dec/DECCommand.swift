@@ -46,8 +46,12 @@ struct DECCommand: ParsableCommand {
     @Option(help: "Clustering objective: dec|idec.")
     var mode: Mode = .dec
 
-    @Option(help: "Number of clusters (default 10).")
-    var clusters: Int = 10
+    @Option(help: "Number of clusters, or auto to choose it by silhouette on the pretrained embedding.")
+    var clusters: ClusterCountArgument = .fixed(10)
+
+    @OptionGroup var clusterSearch: ClusterCountOptions
+
+    @OptionGroup var maps: EmbeddingMapOptions
 
     @Option(help: "Pretraining epochs (default: 300 dense, 100 conv).")
     var pretrainEpochs: Int?
@@ -84,7 +88,7 @@ struct DECCommand: ParsableCommand {
     var outputDir: String = "dec-output"
 
     func validate() throws {
-        guard clusters >= 2 else { throw ValidationError("--clusters must be at least 2, found \(clusters)") }
+        if let k = clusters.fixedCount, k < 2 { throw ValidationError("--clusters must be at least 2 or auto, found \(k)") }
         guard batchSize > 0 else { throw ValidationError("--batch-size must be positive, found \(batchSize)") }
         guard maxIterations >= 0 else { throw ValidationError("--max-iterations must be ≥ 0, found \(maxIterations)") }
         guard updateInterval > 0 else { throw ValidationError("--update-interval must be positive, found \(updateInterval)") }
@@ -107,8 +111,8 @@ struct DECCommand: ParsableCommand {
             if !arch.usesImages { dataset.x = try dataset.x.reshaped(to: [s[0], s[1] * s[2] * s[3]]) }
         }
         let x = dataset.x
-        guard clusters <= dataset.count else {
-            throw ExampleError("--clusters \(clusters) exceeds the \(dataset.count) samples of \(data.displayName)")
+        guard (clusters.fixedCount ?? 2) <= dataset.count else {
+            throw ExampleError("--clusters \(clusters.fixedCount ?? 2) exceeds the \(dataset.count) samples of \(data.displayName)")
         }
         say("data \(data.displayName) shape=\(x.shape) labels=\(dataset.labels == nil ? "none" : "yes")")
         say("openblas \(BLAS.configuration) threads=\(BLAS.threadCount)")
@@ -126,8 +130,10 @@ struct DECCommand: ParsableCommand {
             try pretrain(autoencoder, on: x, augmentation: augmentation, report: report)
         }
 
-        // 2. k-means initialisation and self-training.
-        var config = DECConfiguration(clusterCount: clusters, mode: mode == .dec ? .dec : .idec(clusteringWeight: gamma))
+        // 2. The number of clusters, k-means initialisation and self-training.
+        let pretrainedEmbedding = clusters == .automatic || maps.enabled ? try autoencoder.encoder.predict(x, batchSize: batchSize) : nil
+        let k = try clusterSearch.resolve(clusters, embedding: pretrainedEmbedding, seed: seed)
+        var config = DECConfiguration(clusterCount: k, mode: mode == .dec ? .dec : .idec(clusteringWeight: gamma))
         config.batchSize = batchSize
         config.maxIterations = maxIterations
         config.updateInterval = updateInterval
@@ -167,6 +173,12 @@ struct DECCommand: ParsableCommand {
         try report.writeTrainingCurves(result.history, title: title)
         if let labels = dataset.labels {
             try report.writeConfusionMatrix(labels: labels, assignments: result.assignments, title: title)
+        }
+        if let pretrainedEmbedding {
+            try maps.write("embedding_initial.svg", embedding: pretrainedEmbedding, clusters: result.initialization.labels,
+                           labels: dataset.labels, title: "\(title): pretrained embedding, k-means", seed: seed, report: report)
+            try maps.write("embedding_final.svg", embedding: try trainer.encoder.predict(x, batchSize: batchSize),
+                           clusters: result.assignments, labels: dataset.labels, title: "\(title): after clustering", seed: seed, report: report)
         }
         let s = result.finalMetrics
         say("final acc=\(formatScore(s?.accuracy)) nmi=\(formatScore(s?.nmi)) ari=\(formatScore(s?.ari)) "
@@ -212,4 +224,3 @@ struct DECCommand: ParsableCommand {
 extension DECCommand {
     static func main() { runReportingErrorsOnOneLine() }
 }
-

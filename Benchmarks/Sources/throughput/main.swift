@@ -17,6 +17,9 @@
 //    (ConvolutionThroughput.swift): `conv epoch_s=… sgemm_s=… ratio=… gflops=…`.
 //    `--model conv` runs only that line.
 //
+// `--model kmeans`, `--model dec` and `--model tsne` run only the k-means, DEC-loop or t-SNE
+// line (TSNEThroughput.swift: 5,000 points of a 10-D embedding, 1000 iterations).
+//
 // The machine may be shared: the ratio (both halves measured back to back in one process) is the
 // number to compare, not absolute times.
 
@@ -40,10 +43,10 @@ enum BenchmarkError: Error, CustomStringConvertible {
     }
 }
 
-/// The command line: `[--data-dir DIR] [--sequential] [--model dense|conv|kmeans|dec|all]`.
+/// The command line: `[--data-dir DIR] [--sequential] [--model dense|conv|kmeans|dec|tsne|all]`.
 struct Options {
     var dataDirectory: String?
-    /// Which lines to run: `dense`, `conv`, `kmeans`, `dec` or `all` (the default).
+    /// Which lines to run: `dense`, `conv`, `kmeans`, `dec`, `tsne` or `all` (the default).
     var model = "all"
     /// Run the whole epoch first and the sgemm floor after it (instead of interleaved).
     var sequential = false
@@ -59,12 +62,12 @@ struct Options {
             case "--sequential":
                 options.sequential = true
             case "--model":
-                guard let model = args.popFirst(), ["dense", "conv", "kmeans", "dec", "all"].contains(model) else {
-                    throw BenchmarkError.usage("--model needs dense, conv, kmeans, dec or all")
+                guard let model = args.popFirst(), ["dense", "conv", "kmeans", "dec", "tsne", "all"].contains(model) else {
+                    throw BenchmarkError.usage("--model needs dense, conv, kmeans, dec, tsne or all")
                 }
                 options.model = model
             default:
-                throw BenchmarkError.usage("unknown argument \(arg); usage: throughput [--data-dir DIR] [--sequential] [--model dense|conv|kmeans|dec|all]")
+                throw BenchmarkError.usage("unknown argument \(arg); usage: throughput [--data-dir DIR] [--sequential] [--model dense|conv|kmeans|dec|tsne|all]")
             }
         }
         return options
@@ -174,6 +177,10 @@ do {
     let batchSize = 256
     let x: Tensor
     let options = try Options.parse()
+    if options.model == "tsne" {
+        try tsneThroughput()
+        exit(0)
+    }
     if let dir = options.dataDirectory {
         x = try loadMNIST(dir)
     } else {
