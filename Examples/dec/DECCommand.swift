@@ -158,7 +158,9 @@ struct DECCommand: ParsableCommand {
                 // With more than one term, each term's mean unweighted loss follows (name=value).
                 let terms = u.termLosses.count > 1
                     ? u.termLosses.map { " \($0.name)=" + String(format: "%.5f", $0.loss) }.joined() : ""
-                say(String(format: "iter=%d loss=%.5f delta_label=%.5f", u.iteration, u.loss, u.deltaLabel)
+                // The first update comes before any batch: no loss yet.
+                let loss = u.loss.isNaN ? "-" : String(format: "%.5f", u.loss)
+                say("iter=\(u.iteration) loss=\(loss) delta_label=" + String(format: "%.5f", u.deltaLabel)
                       + " acc=\(formatScore(u.accuracy)) nmi=\(formatScore(u.nmi)) ari=\(formatScore(u.ari))" + terms)
             }
         }
