@@ -56,6 +56,9 @@ public final class Adadelta: Optimizer {
         try validate(learningRate, "learningRate", of: "Adadelta", expected: "finite and ≥ 0") { $0 >= 0 }
     }
 
+    /// `true`: ``beginStep()`` and ``update(_:zeroingGradients:)`` are implemented.
+    public var updatesInGroups: Bool { true }
+
     /// Updates one group of parameters as part of the step begun by ``beginStep()``.
     /// - Throws: ``OptimizerError`` for a gradient of the wrong shape.
     public func update(_ parameters: [Parameter], zeroingGradients zeroing: Bool) throws {

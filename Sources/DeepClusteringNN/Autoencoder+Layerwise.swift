@@ -150,6 +150,8 @@ private final class MomentumWarmup: Optimizer {
         try base.stepZeroingGradients(parameters)
     }
 
+    var updatesInGroups: Bool { base.updatesInGroups }
+
     func beginStep() throws {
         warmUp()
         try base.beginStep()

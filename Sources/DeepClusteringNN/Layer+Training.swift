@@ -94,10 +94,15 @@ extension Layer {
                 }
                 try checkFinite(loss, epoch: epoch, batch: b + 1)
                 // Each layer's parameters are updated right after its own backward pass, while
-                // its weights and gradients are still in cache.
-                try optimizer.beginStep()
-                _ = try backward(lossGradient, computingInputGradient: false) { group in
-                    try optimizer.update(group, zeroingGradients: true)
+                // its weights and gradients are still in cache (when the optimizer supports it).
+                if optimizer.updatesInGroups {
+                    try optimizer.beginStep()
+                    _ = try backward(lossGradient, computingInputGradient: false) { group in
+                        try optimizer.update(group, zeroingGradients: true)
+                    }
+                } else {
+                    _ = try backward(lossGradient, computingInputGradient: false)
+                    try optimizer.stepZeroingGradients(parameters)
                 }
                 epochSum += Double(loss) * Double(indices.count)
                 seen += indices.count

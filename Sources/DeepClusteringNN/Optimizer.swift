@@ -41,9 +41,19 @@ public protocol Optimizer: AnyObject {
     ///   - zeroingGradients: Whether to zero the group's gradients afterwards (lazily).
     /// - Throws: ``OptimizerError/gradientShapeMismatch(parameter:value:gradient:)``.
     func update(_ parameters: [Parameter], zeroingGradients: Bool) throws
+
+    /// Whether ``beginStep()`` followed by one ``update(_:zeroingGradients:)`` per group is the
+    /// same as one ``step(_:)``. Training loops update layer by layer only when it is `true`,
+    /// and otherwise call ``stepZeroingGradients(_:)`` once after the backward pass. The
+    /// default is `false`, so an optimizer that implements only ``step(_:)`` (and counts its
+    /// steps there) is never stepped once per layer.
+    var updatesInGroups: Bool { get }
 }
 
 extension Optimizer {
+    /// `false`: only ``step(_:)`` is known to be right.
+    public var updatesInGroups: Bool { false }
+
     /// Nothing to begin: suits optimizers without per-step state. Optimizers that count steps
     /// must implement it.
     public func beginStep() throws {}

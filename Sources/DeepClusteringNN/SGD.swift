@@ -15,7 +15,12 @@ public final class SGD: Optimizer {
     /// The step size `η` (≥ 0).
     public var learningRate: Float
     /// The momentum `μ`, in `[0, 1)`; may be changed between steps (a warm-up), validated at each step.
-    public var momentum: Float
+    public var momentum: Float {
+        didSet { if momentum > 0 { tracksVelocity = true } }
+    }
+    /// Whether velocities are kept: from the first time the momentum is positive (at creation or
+    /// later), so a warm-up that starts at μ = 0 still records step 0's velocity `−η·g`.
+    private var tracksVelocity = false
     /// Whether to use Nesterov momentum.
     public let nesterov: Bool
     private var velocities = SlotTable(slotCount: 1)
@@ -32,6 +37,7 @@ public final class SGD: Optimizer {
         try validate(momentum, "momentum", of: "SGD", expected: "in [0, 1)") { $0 >= 0 && $0 < 1 }
         self.learningRate = learningRate
         self.momentum = momentum
+        tracksVelocity = momentum > 0
         self.nesterov = nesterov
     }
 
@@ -56,12 +62,15 @@ public final class SGD: Optimizer {
         try validate(momentum, "momentum", of: "SGD", expected: "in [0, 1)") { $0 >= 0 && $0 < 1 }
     }
 
+    /// `true`: ``beginStep()`` and ``update(_:zeroingGradients:)`` are implemented.
+    public var updatesInGroups: Bool { true }
+
     /// Updates one group of parameters as part of the step begun by ``beginStep()``.
     /// - Throws: ``OptimizerError`` for a gradient of the wrong shape.
     public func update(_ parameters: [Parameter], zeroingGradients zeroing: Bool) throws {
         let lr = learningRate, mu = momentum, nesterov = self.nesterov
         for parameter in parameters {
-            if mu == 0 {
+            if !tracksVelocity {
                 try updateElementwise(parameter, slots: nil, zeroing: zeroing) { p, g, _, range in
                     for i in range { p[i] -= lr * g[i] }
                 }

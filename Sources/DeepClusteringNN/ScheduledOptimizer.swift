@@ -56,6 +56,9 @@ public final class ScheduledOptimizer: Optimizer {
         try advance { try base.beginStep() }
     }
 
+    /// Whether the base optimizer updates in groups.
+    public var updatesInGroups: Bool { base.updatesInGroups }
+
     /// Updates one group through the base optimizer, within the step begun by ``beginStep()``.
     /// - Throws: The base optimizer's errors.
     public func update(_ parameters: [Parameter], zeroingGradients: Bool) throws {

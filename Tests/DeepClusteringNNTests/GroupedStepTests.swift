@@ -78,3 +78,41 @@ import _TestSupport
         #expect(adam.iterations == 1)
     }
 }
+
+/// An optimizer written outside the package that implements only `step` and counts its steps.
+private final class CountingSGD: Optimizer {
+    var learningRate: Float = 0.1
+    private(set) var steps = 0
+    func step(_ parameters: [Parameter]) throws {
+        steps += 1
+        for p in parameters {
+            p.value = p.value - p.gradient * learningRate
+        }
+    }
+}
+
+@Suite struct OptimizerCompatibilityTests {
+    @Test func stepOnlyOptimizerIsSteppedOncePerBatch() throws {
+        var rng = SeededGenerator(seed: 8)
+        let ae = try Autoencoder.dense([6, 4, 3], using: &rng)
+        let x = Tensor(randomUniform: [10, 6], in: 0...1, using: &rng)
+        let optimizer = CountingSGD()
+        #expect(!optimizer.updatesInGroups)
+        try ae.fit(x, epochs: 2, batchSize: 4, optimizer: optimizer)
+        #expect(optimizer.steps == 6)  // 3 batches × 2 epochs, not once per layer
+    }
+
+    @Test func momentumWarmUpFromZeroKeepsTheFirstVelocity() throws {
+        // v₀ = −η·g at μ = 0, then v₁ = μ·v₀ − η·g: the second step must use step 0's velocity.
+        let sgd = try SGD(learningRate: 0.5, momentum: 0.9)
+        let p = Parameter(name: "w", value: Tensor(zeros: [2]))
+        p.gradient = Tensor([1, -2])
+        sgd.momentum = 0
+        try sgd.step([p])
+        #expect(p.value.scalars == [-0.5, 1])
+        sgd.momentum = 0.5
+        try sgd.step([p])
+        // v₁ = 0.5·(−0.5, 1) − 0.5·(1, −2) = (−0.75, 1.5); θ = (−0.5, 1) + v₁.
+        #expect(p.value.scalars == [-1.25, 2.5])
+    }
+}
