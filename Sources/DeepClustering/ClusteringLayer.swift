@@ -48,7 +48,7 @@ public final class ClusteringLayer: Layer {
     public var featureCount: Int { clusters.value.shape[1] }
 
     /// The trainable parameters: just ``clusters``.
-    public var parameters: [Parameter] { [clusters] }
+    public private(set) lazy var parameters: [Parameter] = [clusters]
 
     private var cachedInput: Tensor?
     private var output = Tensor(zeros: [0])

@@ -98,8 +98,7 @@ public final class Autoencoder: Layer {
     /// Back through the decoder, then the encoder.
     /// - Throws: The first layer error met.
     public func backward(_ outputGradient: Tensor, computingInputGradient: Bool) throws -> Tensor {
-        try encoder.backward(decoder.backward(outputGradient, computingInputGradient: true),
-                             computingInputGradient: computingInputGradient)
+        try backward(outputGradient, computingInputGradient: computingInputGradient) { _ in }
     }
 
     /// Back through the decoder, then the encoder, handing each layer's parameters over as soon

@@ -66,7 +66,7 @@ public final class Dense: Layer {
     }
 
     /// `[kernel, bias]`.
-    public var parameters: [Parameter] { [kernel, bias] }
+    public private(set) lazy var parameters: [Parameter] = [kernel, bias]
 
     /// `[B, outputSize]` for an input `[B, inputSize]`.
     /// - Throws: ``LayerError/invalidInputShape(layer:expected:found:)`` otherwise.

@@ -116,11 +116,7 @@ public final class Sequential: Layer {
     /// needs the input gradient, so a network's first GEMM for `dx` is skipped when not.
     /// - Throws: The first layer error met.
     public func backward(_ outputGradient: Tensor, computingInputGradient: Bool) throws -> Tensor {
-        var g = outputGradient
-        for (i, layer) in layers.enumerated().reversed() {
-            g = try layer.backward(g, computingInputGradient: i > 0 || computingInputGradient)
-        }
-        return g
+        try backward(outputGradient, computingInputGradient: computingInputGradient) { _ in }
     }
 
     /// The backward pass, handing each layer's parameters over right after that layer's own

@@ -182,6 +182,7 @@ struct StepWorkspace {
             Self.add(firstEmbeddingGradient, g, into: &zGradient)
             firstEmbeddingGradient = empty
         default:
+            precondition(g.shape == zGradient.shape, "embedding gradients of shapes \(g.shape) and \(zGradient.shape)")
             g.withUnsafeBufferPointer { b in
                 zGradient.withUnsafeMutableBufferPointer { c in
                     for i in c.indices { c[i] += b[i] }
@@ -207,6 +208,7 @@ struct StepWorkspace {
 
     /// `c = a + b` elementwise, reusing `c`'s storage.
     static func add(_ a: Tensor, _ b: Tensor, into c: inout Tensor) {
+        precondition(a.shape == b.shape, "embedding gradients of shapes \(a.shape) and \(b.shape)")
         c.prepareForOverwrite(shape: a.shape)
         a.withUnsafeBufferPointer { a in
             b.withUnsafeBufferPointer { b in

@@ -48,7 +48,7 @@ public final class Conv2D: Layer {
     public var workspaceByteLimit: Int = ConvolutionDefaults.workspaceByteLimit
 
     /// The trainable parameters: ``kernel`` then ``bias``.
-    public var parameters: [Parameter] { [kernel, bias] }
+    public private(set) lazy var parameters: [Parameter] = [kernel, bias]
 
     /// The input of the last training forward pass (shared, not copied), released by `backward`.
     private var cachedInput: Tensor?
