@@ -200,7 +200,7 @@ struct DECCommand: ParsableCommand {
 
     func pretrain(_ autoencoder: Autoencoder, on x: Tensor, augmentation: ImageAugmentation?, report: RunReport) throws {
         let epochs = pretrainEpochs ?? (arch == .dense ? 300 : 100)
-        let optimizer: any Optimizer = arch == .dense ? try SGD(learningRate: 1, momentum: 0.9) : try Adadelta()
+        let optimizer = try (pretrainingOptions.pretrainOptimizer ?? .seedDefault(for: arch)).make()
         let batches = (x.shape[0] + batchSize - 1) / batchSize
         var bar = ProgressBar(total: batches, label: "pretrain 1/\(epochs)", logsWhenNotInteractive: false)
         var epochLosses: [Float] = []

@@ -13,7 +13,31 @@ enum PretrainingMethod: String, ExpressibleByArgument, CaseIterable {
     case layerwise
 }
 
-/// `--pretraining`, `--layerwise-epochs` and `--fine-tune-epochs`.
+/// The optimizer of end-to-end pretraining.
+enum PretrainingOptimizer: String, ExpressibleByArgument, CaseIterable {
+    /// SGD, learning rate 1, momentum 0.9 (the seed's dense pretraining).
+    case sgd
+    /// Adam with Keras defaults (learning rate 0.001; DEC-DA's and DCEC's pretraining).
+    case adam
+    /// Adadelta with Keras defaults (learning rate 1; the seed's convolutional pretraining).
+    case adadelta
+
+    /// The seed's choice for `arch`.
+    static func seedDefault(for arch: Architecture) -> PretrainingOptimizer {
+        arch == .dense ? .sgd : .adadelta
+    }
+
+    /// A fresh optimizer of this kind.
+    func make() throws -> any Optimizer {
+        switch self {
+        case .sgd: return try SGD(learningRate: 1, momentum: 0.9)
+        case .adam: return try Adam()
+        case .adadelta: return try Adadelta()
+        }
+    }
+}
+
+/// `--pretraining`, `--pretrain-optimizer`, `--layerwise-epochs` and `--fine-tune-epochs`.
 struct PretrainingOptions: ParsableArguments {
     @Option(help: ArgumentHelp(
         "Pretraining: \(PretrainingMethod.allCases.map(\.rawValue).joined(separator: "|")).",
@@ -28,17 +52,27 @@ struct PretrainingOptions: ParsableArguments {
             """))
     var pretraining: PretrainingMethod = .endToEnd
 
+    @Option(help: "End-to-end pretraining optimizer: \(PretrainingOptimizer.allCases.map(\.rawValue).joined(separator: "|")) (default: sgd (lr 1, momentum 0.9) for dense, adadelta for conv, as the seed).")
+    var pretrainOptimizer: PretrainingOptimizer?
+
     @Option(help: "With --pretraining layerwise: epochs per layer pair (default: the paper's 50000 iterations, ≈183 epochs of MNIST-70k).")
     var layerwiseEpochs: Int?
 
     @Option(help: "With --pretraining layerwise: fine-tuning epochs (default: the paper's 100000 iterations, ≈366 epochs of MNIST-70k).")
     var fineTuneEpochs: Int?
 
+    @Option(help: "With --pretraining layerwise: divide the learning rate by 10 every this many epochs of each stage (default: the paper's every 20000 iterations).")
+    var layerwiseDecayEpochs: Int?
+
     func validate() throws {
         if let e = layerwiseEpochs, e < 0 { throw ValidationError("--layerwise-epochs must be ≥ 0, found \(e)") }
         if let e = fineTuneEpochs, e < 0 { throw ValidationError("--fine-tune-epochs must be ≥ 0, found \(e)") }
-        if pretraining == .endToEnd, layerwiseEpochs != nil || fineTuneEpochs != nil {
-            throw ValidationError("--layerwise-epochs and --fine-tune-epochs need --pretraining layerwise")
+        if let e = layerwiseDecayEpochs, e <= 0 { throw ValidationError("--layerwise-decay-epochs must be positive, found \(e)") }
+        if pretraining == .endToEnd, layerwiseEpochs != nil || fineTuneEpochs != nil || layerwiseDecayEpochs != nil {
+            throw ValidationError("--layerwise-epochs, --fine-tune-epochs and --layerwise-decay-epochs need --pretraining layerwise")
+        }
+        if pretraining == .layerwise, pretrainOptimizer != nil {
+            throw ValidationError("--pretrain-optimizer is for end-to-end pretraining; layerwise uses the paper's SGD")
         }
     }
 }
@@ -55,9 +89,10 @@ extension DECCommand {
         var config = LayerwisePretraining.paper
         if let e = pretrainingOptions.layerwiseEpochs { config.layerLength = .epochs(e) }
         if let e = pretrainingOptions.fineTuneEpochs { config.fineTuningLength = .epochs(e) }
+        if let e = pretrainingOptions.layerwiseDecayEpochs { config.learningRateDecayInterval = .epochs(e) }
         config.batchSize = batchSize
         config.seed = seed
-        say("layerwise pretraining: \(config.layerLength) per layer, fine-tuning \(config.fineTuningLength), batch \(batchSize)")
+        say("layerwise pretraining: \(config.layerLength) per layer, fine-tuning \(config.fineTuningLength), learning rate ÷10 every \(config.learningRateDecayInterval), batch \(batchSize)")
         let batches = (x.shape[0] + batchSize - 1) / batchSize
         var bar: ProgressBar?
         var rows: [[String]] = []
@@ -75,7 +110,8 @@ extension DECCommand {
         try autoencoder.saveParameters(
             to: report.path("autoencoder.safetensors"),
             metadata: ["architecture": arch.rawValue, "pretraining": "layerwise",
-                       "layer_length": "\(config.layerLength)", "fine_tuning_length": "\(config.fineTuningLength)"])
+                       "layer_length": "\(config.layerLength)", "fine_tuning_length": "\(config.fineTuningLength)",
+                       "learning_rate_decay_interval": "\(config.learningRateDecayInterval)"])
         try CSVFormat().write(rows: rows, columnNames: ["stage", "epoch", "loss"], to: report.path("pretrain_history.csv"))
     }
 }

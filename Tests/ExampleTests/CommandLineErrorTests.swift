@@ -55,6 +55,12 @@ import Testing
         ("dec", ["--dataset", "npy", "--file", "x.npy", "--batch-size", "-3"], "--batch-size"),
         ("dec", ["--dataset", "npy", "--file", "x.npy", "--pretrained", "/nonexistent/ae.safetensors"], "/nonexistent/ae.safetensors"),
         ("dec", ["--dataset", "npy", "--file", "x.npy", "--arch", "resnet"], "resnet"),
+        ("dec", ["--dataset", "npy", "--file", "x.npy", "--pretrain-optimizer", "rmsprop"], "rmsprop"),
+        ("dec", ["--dataset", "npy", "--file", "x.npy", "--pretraining", "layerwise", "--pretrain-optimizer", "adam"],
+         "--pretrain-optimizer"),
+        ("dec", ["--dataset", "npy", "--file", "x.npy", "--layerwise-decay-epochs", "5"], "--layerwise-decay-epochs"),
+        ("dec", ["--dataset", "npy", "--file", "x.npy", "--pretraining", "layerwise", "--layerwise-decay-epochs", "0"],
+         "--layerwise-decay-epochs"),
         ("kmeans", ["--dataset", "cifar"], "cifar"),
         ("kmeans", ["--dataset", "csv", "--file", "/nonexistent/data.csv"], "/nonexistent/data.csv"),
     ]
