@@ -155,9 +155,10 @@ struct DECCommand: ParsableCommand {
                 running = running.map { 0.98 * $0 + 0.02 * loss } ?? loss
                 bar.update(step: iteration, loss: running.map(Double.init))
             case let .updated(u):
-                // With more than one term, each term's mean unweighted loss follows (name=value).
+                // With more than one term, each term's mean unweighted loss follows (name=value;
+                // name=- for a term weighted 0 since the last update, which was not evaluated).
                 let terms = u.termLosses.count > 1
-                    ? u.termLosses.map { " \($0.name)=" + String(format: "%.5f", $0.loss) }.joined() : ""
+                    ? u.termLosses.map { " \($0.name)=" + ($0.loss.isNaN ? "-" : String(format: "%.5f", $0.loss)) }.joined() : ""
                 // The first update comes before any batch: no loss yet.
                 let loss = u.loss.isNaN ? "-" : String(format: "%.5f", u.loss)
                 say("iter=\(u.iteration) loss=\(loss) delta_label=" + String(format: "%.5f", u.deltaLabel)

@@ -82,7 +82,8 @@ import _TestSupport
     }
 
     /// Every term reports its unweighted mean and scheduled weight; a term whose weight is 0
-    /// is evaluated but trains nothing (here: the k-means term moves no centre until it is on).
+    /// is skipped: it trains nothing and reports `nan` when it was off for a whole interval
+    /// (here: the k-means term, off for iterations 0–3).
     @Test func everyTermIsReportedWithItsScheduledWeight() throws {
         let (x, _) = try blobs(perCluster: 20)
         let ae = try pretrainedAutoencoder(x)
@@ -97,14 +98,18 @@ import _TestSupport
         let names = ["kld", "reconstruction", "kmeans", "balance", "locality"]
         for update in result.history.dropFirst() {
             #expect(update.termLosses.map(\.name) == names)
-            #expect(update.termLosses.allSatisfy { $0.loss.isFinite && $0.loss >= 0 })
         }
+        // Off for the whole first interval: not evaluated. The balance term, off only at
+        // iteration 0, reports its mean over iterations 1–3.
+        #expect(result.history[1].termLosses[2].loss.isNaN)
+        #expect(result.history[1].termLosses.enumerated().allSatisfy { $0.offset == 2 || ($0.element.loss.isFinite && $0.element.loss >= 0) })
+        #expect(result.history[2].termLosses.allSatisfy { $0.loss.isFinite && $0.loss >= 0 })
         // Weights at the last batch of each interval (iterations 3 and 7).
         #expect(result.history[1].termLosses.map(\.weight) == [0.1, 1, 0, 0.375, 0.2])
         #expect(result.history[2].termLosses.map(\.weight) == [0.1, 1, 0.5, 0.875, 0.2])
         // The total is the weighted sum of the terms (means over the same batches).
         for update in result.history.dropFirst() {
-            let weighted = update.termLosses.reduce(Float(0)) { $0 + $1.weight * $1.loss }
+            let weighted = update.termLosses.reduce(Float(0)) { $0 + ($1.weight > 0 ? $1.weight * $1.loss : 0) }
             #expect(update.loss > 0 && abs(update.loss - weighted) < 0.2 * update.loss)
         }
         #expect(result.history.first!.termLosses.isEmpty)

@@ -5,12 +5,16 @@ public struct DECUpdate: Sendable, Equatable, Codable {
     public var iteration: Int
     /// The mean training loss over the batches since the previous update (`nan` at iteration 0).
     public var loss: Float
-    /// The mean KL(P‖Q) term over the same batches (unweighted).
+    /// The mean KL(P‖Q) term over the same batches (unweighted; over those where its weight was
+    /// nonzero, `nan` if there were none).
     public var clusteringLoss: Float
-    /// The mean reconstruction MSE over the same batches (IDEC only; `nan` for DEC).
+    /// The mean reconstruction MSE over the same batches (IDEC only; `nan` for DEC, and over
+    /// those where its weight was nonzero, as for ``clusteringLoss``).
     public var reconstructionLoss: Float
-    /// Every term of the objective: its mean unweighted value over the same batches and its
-    /// weight at the last of them, in the objective's order (empty at iteration 0).
+    /// Every term of the objective: its mean unweighted value over those of the same batches in
+    /// which its weight was nonzero (`nan` if it was 0 throughout: a term weighted 0 is not
+    /// evaluated) and its weight at the last of them, in the objective's order (empty at
+    /// iteration 0).
     public var termLosses: [DECTermLoss] = []
     /// The fraction of samples whose cluster changed since the previous evaluation.
     public var deltaLabel: Double
@@ -27,7 +31,8 @@ public struct DECTermLoss: Sendable, Equatable, Codable {
     /// The term's ``ClusteringLossTerm/name`` (`kld`, `reconstruction`, `kmeans`, `balance`,
     /// `locality`).
     public var name: String
-    /// Its mean unweighted value over the batches since the previous update.
+    /// Its mean unweighted value over the batches since the previous update in which its weight
+    /// was nonzero; `nan` when it was weighted 0 (and so not evaluated) in all of them.
     public var loss: Float
     /// Its weight at the last of those batches.
     public var weight: Float

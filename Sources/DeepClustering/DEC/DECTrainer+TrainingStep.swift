@@ -7,8 +7,8 @@ extension DECTrainer {
     /// One batch: forward through the encoder, the clustering layer (when a term uses `Q`) and
     /// the decoder (when reconstruction is a term), every term's value and weighted gradient,
     /// backward along the paths whose terms have a nonzero weight now, a finiteness check and
-    /// the optimizer step. Every term's unweighted value and weight are left in
-    /// `workspace.termValues` / `termWeights`.
+    /// the optimizer step. Every term's unweighted value (`nan` for a term weighted 0 now, which
+    /// is skipped) and weight are left in `workspace.termValues` / `termWeights`.
     ///
     /// Gradients meet at the embedding: `∂L/∂z` is the sum of the clustering layer's input
     /// gradient (KL and balance terms, through `Q`), the decoder's (reconstruction) and the
@@ -34,36 +34,41 @@ extension DECTrainer {
         var qGradients = 0, decoderActive = false, kMeansActive = false, localityActive = false
         for (m, term) in plan.terms.enumerated() {
             let weight = term.weight.weight(atIteration: iteration)
-            // A term weighted 0 now is still evaluated (for the report) but not differentiated.
-            let scale = weight == 0 ? 1 : weight
+            w.termWeights[m] = weight
+            // A term weighted 0 now is skipped: not evaluated, not differentiated (a scheduled
+            // reconstruction term costs no decoder pass while it is off).
+            guard weight > 0 else {
+                w.termValues[m] = .nan
+                continue
+            }
+            let scale = weight
             let weighted: Float
             switch term.loss {
             case .targetDivergence:
                 weighted = try klDivergence(target: w.batchTarget, predicted: q, weight: scale, gradientInto: &w.divergenceGradient)
-                if weight > 0 { qGradients |= 1 }
+                qGradients |= 1
             case .clusterBalance:
                 weighted = try clusterBalanceDivergence(
                     softAssignments: q, prior: plan.priors[m], weight: scale, gradientInto: &w.balanceGradient)
-                if weight > 0 { qGradients |= 2 }
+                qGradients |= 2
             case .reconstruction:
                 guard let decoder else { throw DECError.invalidConfiguration("the reconstruction term needs the decoder") }
                 let reconstruction = try decoder.forward(z)
                 weighted = try meanSquaredError(reconstruction, w.batch, weight: scale, gradientInto: &w.reconstructionGradient)
-                decoderActive = weight > 0
+                decoderActive = true
             case .kMeans:
                 weighted = try kMeansLoss(
                     embeddings: z, centers: clustering.clusters.value, weight: scale,
                     embeddingGradientInto: &w.kMeansGradient, centerGradientInto: &w.kMeansCenterGradient)
-                kMeansActive = weight > 0
+                kMeansActive = true
             case .localityPreservation:
                 guard let graph = plan.graph else { throw DECError.invalidConfiguration("the locality term has no neighbour graph") }
                 try embeddingTable.gatherRows(at: graph.neighbors(ofRows: rows), into: &w.neighbors)
                 weighted = try localityPreservingLoss(embeddings: z, neighbors: w.neighbors, weight: scale, gradientInto: &w.localityGradient)
-                localityActive = weight > 0
+                localityActive = true
             }
-            if weight > 0 { loss += weighted }
+            loss += weighted
             w.termValues[m] = weighted / scale
-            w.termWeights[m] = weight
         }
         guard loss.isFinite else { throw DECError.diverged(iteration: iteration + 1, loss: loss) }
 
@@ -227,6 +232,8 @@ struct LoopState {
     let termNames: [String]
     var lossSum = 0.0
     var termSums: [Double]
+    /// The batches each term was evaluated in (terms weighted 0 are skipped).
+    var termCounts: [Int]
     var termWeights: [Float]
     var batches = 0
 
@@ -234,6 +241,7 @@ struct LoopState {
         self.previous = previous
         self.termNames = termNames
         termSums = Array(repeating: 0, count: termNames.count)
+        termCounts = Array(repeating: 0, count: termNames.count)
         termWeights = Array(repeating: 0, count: termNames.count)
     }
 
@@ -241,7 +249,10 @@ struct LoopState {
         lossSum += Double(loss)
         // Element by element: sharing `weights`' buffer would make the next step copy it.
         for m in terms.indices {
-            termSums[m] += Double(terms[m])
+            if !terms[m].isNaN {
+                termSums[m] += Double(terms[m])
+                termCounts[m] += 1
+            }
             termWeights[m] = weights[m]
         }
         batches += 1
@@ -252,7 +263,7 @@ struct LoopState {
         let changed = zip(assignments, previous).reduce(0) { $0 + ($1.0 != $1.1 ? 1 : 0) }
         let scores = try labels.map { try ClusteringScores(labels: $0, predictions: assignments) }
         let b = Double(batches)
-        let means = termSums.map { batches > 0 ? Float($0 / b) : Float.nan }
+        let means = termSums.indices.map { termCounts[$0] > 0 ? Float(termSums[$0] / Double(termCounts[$0])) : Float.nan }
         func mean(_ name: String) -> Float {
             termNames.firstIndex(of: name).map { means[$0] } ?? .nan
         }
@@ -269,7 +280,7 @@ struct LoopState {
         history.append(update)
         previous = assignments
         lossSum = 0; batches = 0
-        for m in termSums.indices { termSums[m] = 0 }
+        for m in termSums.indices { termSums[m] = 0; termCounts[m] = 0 }
         return update
     }
 }

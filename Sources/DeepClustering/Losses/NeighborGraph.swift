@@ -4,8 +4,9 @@ import DeepClusteringCore
 /// sample itself excluded), computed once for the locality-preserving loss.
 ///
 /// Letters: N samples of W features (images are flattened), k neighbours. Distances come from
-/// GEMM, `‖x_i − x_j‖² = ‖x_i‖² + ‖x_j‖² − 2 x_i·x_j`, over row chunks of at most about 8 M
-/// distances (32 MB) at a time, so memory stays `O(N)` besides the chunk; each row keeps its k
+/// GEMM on the centred data, `‖x_i − x_j‖² = ‖x_i‖² + ‖x_j‖² − 2 x_i·x_j` (the same blocks as
+/// ``silhouetteScore(_:labels:sampleSize:seed:)``), over row chunks of at most about 8 M distances (32 MB) at a
+/// time, so memory stays `O(N·W)` (a centred copy of the data) besides the chunk; each row keeps its k
 /// smallest in a small sorted buffer (ties: the lower index first). The work is `O(N²·W)`
 /// flops in GEMM plus `O(N²)` comparisons split across cores; for MNIST-70k that is 7.7 TFLOP,
 /// roughly a minute at this machine's ~130 GFLOP/s sgemm (an estimate, not a measurement).
@@ -45,36 +46,18 @@ public struct NeighborGraph: Sendable, Equatable {
         if let bad = x.withUnsafeBufferPointer({ $0.firstIndex { !$0.isFinite } }) {
             throw ClusteringError.invalidInput(operation: operation, message: "sample \(bad / w) has a non-finite value")
         }
-        var norms = [Float](repeating: 0, count: n)
-        x.withUnsafeBufferPointer { x in
-            for i in 0..<n {
-                var s: Float = 0
-                for f in 0..<w { s += x[i * w + f] * x[i * w + f] }
-                norms[i] = s
-            }
-        }
         var result = [Int](repeating: 0, count: n * k)
-        let rowsPerChunk = max(1, min(n, maximumChunkDistances / n))
-        var products = [Float](repeating: 0, count: rowsPerChunk * n)
+        var workspace: [Float] = []
         x.withUnsafeBufferPointer { x in
-            products.withUnsafeMutableBufferPointer { c in
-                result.withUnsafeMutableBufferPointer { out in
-                    norms.withUnsafeBufferPointer { norms in
-                        var start = 0
-                        while start < n {
-                            let rows = min(rowsPerChunk, n - start)
-                            BLAS.sgemm(
-                                transposeA: false, transposeB: true, m: rows, n: n, k: w, alpha: 1,
-                                a: x.baseAddress! + start * w, lda: w, b: x.baseAddress!, ldb: w,
-                                beta: 0, c: c.baseAddress!, ldc: n)
-                            let chunkStart = start
-                            Parallel.forEachChunk(count: rows, minimumPerThread: max(1, 262_144 / n)) { range in
-                                NeighborGraph.selectNearest(
-                                    rows: range, chunkStart: chunkStart, products: c.baseAddress!, norms: norms.baseAddress!,
-                                    sampleCount: n, neighborCount: k, into: out.baseAddress!)
-                            }
-                            start += rows
-                        }
+            // Centred (the mean removed first, which keeps ‖x_i‖² + ‖x_j‖² − 2 x_i·x_j accurate
+            // for data far from the origin), by GEMM, one block of rows at a time.
+            let distances = SquaredDistanceBlocks(x.baseAddress!, count: n, dimension: w)
+            result.withUnsafeMutableBufferPointer { out in
+                distances.forEachBlock(maximumElements: maximumChunkDistances, workspace: &workspace) { rows, block in
+                    Parallel.forEachChunk(count: rows.count, minimumPerThread: max(1, 262_144 / n)) { local in
+                        NeighborGraph.selectNearest(
+                            rows: local, chunkStart: rows.lowerBound, distances: block,
+                            sampleCount: n, neighborCount: k, into: out.baseAddress!)
                     }
                 }
             }
@@ -120,17 +103,17 @@ public struct NeighborGraph: Sendable, Equatable {
 
     /// Keeps the k smallest distances of each row of one chunk (insertion into a sorted buffer).
     private static func selectNearest(
-        rows: Range<Int>, chunkStart: Int, products: UnsafeMutablePointer<Float>, norms: UnsafePointer<Float>,
+        rows: Range<Int>, chunkStart: Int, distances: UnsafeMutablePointer<Float>,
         sampleCount n: Int, neighborCount k: Int, into out: UnsafeMutablePointer<Int>
     ) {
         withUnsafeTemporaryAllocation(of: Float.self, capacity: k) { best in
             for r in rows {
                 let i = chunkStart + r
-                let row = products + r * n
+                let row = distances + r * n
                 let bestIndex = out + i * k
                 var filled = 0
                 for j in 0..<n where j != i {
-                    let distance = norms[i] + norms[j] - 2 * row[j]
+                    let distance = row[j]
                     if filled == k && !(distance < best[k - 1]) { continue }
                     var m = filled == k ? k - 1 : filled
                     while m > 0 && distance < best[m - 1] {
