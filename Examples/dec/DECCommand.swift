@@ -146,7 +146,8 @@ struct DECCommand: ParsableCommand {
             ? try SGD(learningRate: 0.01, momentum: 0.9) : try Adam()
         let bar = ProgressBar(total: maxIterations, label: "\(mode.rawValue)")
         var running: Float? = nil
-        let result = try trainer.fit(x, labels: dataset.labels, optimizer: optimizer) { event in
+        let result = try trainer.fit(x, labels: dataset.labels, optimizer: optimizer,
+                                     pretrainedEmbedding: pretrainedEmbedding) { event in
             switch event {
             case let .initialized(kmeans, scores):
                 say("kmeans inertia=\(String(format: "%.1f", kmeans.inertia)) acc=\(formatScore(scores?.accuracy)) "

@@ -72,6 +72,37 @@ func pretrainedAutoencoder(_ x: Tensor, seed: UInt64 = 3) throws -> Autoencoder 
         #expect(result.history.allSatisfy { $0.accuracy == nil })
     }
 
+    /// A pretrained embedding handed in (as `dec` does after a cluster-count search) gives the
+    /// same run as computing it inside; one of the wrong shape is rejected before training.
+    @Test func acceptsThePretrainedEmbeddingAlreadyComputed() throws {
+        let (x, _) = try blobs(perCluster: 20)
+        func run(passingEmbedding: Bool) throws -> DECResult {
+            let ae = try pretrainedAutoencoder(x)
+            var config = DECConfiguration(clusterCount: 3)
+            config.batchSize = 30
+            config.updateInterval = 5
+            config.maxIterations = 10
+            config.kmeansInitializationCount = 2
+            let dec = try DECTrainer(encoder: ae.encoder, configuration: config)
+            let z = passingEmbedding ? try ae.encoder.predict(x, batchSize: 30) : nil
+            return try dec.fit(x, optimizer: try SGD(learningRate: 0.01, momentum: 0.9), pretrainedEmbedding: z)
+        }
+        let inside = try run(passingEmbedding: false), passed = try run(passingEmbedding: true)
+        #expect(inside.assignments == passed.assignments)
+        // Compared field by field: the nan losses (iteration 0; reconstruction in DEC) never
+        // compare equal.
+        #expect(inside.history.map(\.iteration) == passed.history.map(\.iteration))
+        #expect(inside.history.map(\.deltaLabel) == passed.history.map(\.deltaLabel))
+        #expect(inside.history.dropFirst().map(\.loss) == passed.history.dropFirst().map(\.loss))
+        #expect(inside.initialization.labels == passed.initialization.labels)
+
+        let ae = try pretrainedAutoencoder(x)
+        let dec = try DECTrainer(encoder: ae.encoder, configuration: DECConfiguration(clusterCount: 3))
+        #expect(throws: DECError.self) {
+            try dec.fit(x, optimizer: try SGD(), pretrainedEmbedding: Tensor(zeros: [x.shape[0] - 1, 3]))
+        }
+    }
+
     /// The first IDEC batch's reported loss equals γ·KLD(P‖Q) + MSE(x̂, x) computed
     /// independently from the initial model with the loss functions.
     @Test(arguments: [Float(0.1), 1.0])

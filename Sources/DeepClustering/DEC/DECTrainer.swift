@@ -74,13 +74,16 @@ public final class DECTrainer {
     ///     when unknown.
     ///   - optimizer: Updates ``trainableParameters`` (seed: SGD(0.01, momentum 0.9) for dense
     ///     DEC, Adam for IDEC and the convolutional models).
+    ///   - pretrainedEmbedding: The encoder's current output for `x`, `[N, d]`, when the caller
+    ///     has already computed it (for a cluster-count search or a map); `nil` computes it here.
+    ///     It is used only for the k-means initialisation.
     ///   - progress: Called after initialisation, after every batch and at every update.
     /// - Returns: The assignments, the k-means initialisation and the history of updates.
     /// - Throws: ``DECError/invalidInput(_:)`` for unusable data, ``DECError/diverged(iteration:loss:)``
     ///   when the loss stops being finite, and layer, optimizer and k-means errors as they arise.
     @discardableResult
     public func fit(
-        _ x: Tensor, labels: [Int]? = nil, optimizer: any Optimizer,
+        _ x: Tensor, labels: [Int]? = nil, optimizer: any Optimizer, pretrainedEmbedding: Tensor? = nil,
         progress: ((DECEvent) -> Void)? = nil
     ) throws -> DECResult {
         let config = configuration
@@ -104,9 +107,15 @@ public final class DECTrainer {
         }
 
         // Initialisation: k-means (n_init restarts) on the pretrained embedding.
-        let embedding = try encoder.predict(x, batchSize: config.batchSize)
+        let embedding = try pretrainedEmbedding ?? encoder.predict(x, batchSize: config.batchSize)
         guard embedding.rank == 2 else {
             throw DECError.invalidInput("the encoder must output [N, d] embeddings, found \(embedding.shape)")
+        }
+        if pretrainedEmbedding != nil {
+            let expected = try encoder.outputShape(forInputShape: x.shape)
+            guard embedding.shape == expected else {
+                throw DECError.invalidInput("the pretrained embedding has shape \(embedding.shape), the encoder outputs \(expected) for this data")
+            }
         }
         let kmeans = try KMeans(
             clusterCount: config.clusterCount, initializationCount: config.kmeansInitializationCount,
