@@ -25,8 +25,18 @@ final class ConvolutionSGEMMFloor {
         var x, y, g, dx, w, dw, patches, patchGradient: UnsafeMutablePointer<Float>
     }
     private var steps: [(Step, Buffers)] = []
+    private var names: [String] = []
     private var owned: [UnsafeMutablePointer<Float>] = []
     private(set) var seconds = 0.0, flops = 0.0, calls = 0
+
+    /// The time, flops and calls of one role (forward, weight gradient, input gradient) of one
+    /// layer, summed over chunks and batches, with the shape of its largest call.
+    struct Share {
+        var layer: String, role: String, shape = ""
+        var seconds = 0.0, flops = 0.0, calls = 0
+    }
+    /// Per layer and role, in call order of the forward pass (three entries per layer).
+    private(set) var shares: [Share] = []
 
     /// Builds the floor for `model` on samples of `sampleShape` (no batch dimension).
     init(model: Autoencoder, sampleShape: [Int], maxBatch: Int) throws {
@@ -64,6 +74,8 @@ final class ConvolutionSGEMMFloor {
                 shape = outShape  // Flatten / Reshape: a view of the same buffer
                 continue
             }
+            names.append(layer.name)
+            for role in ["forward", "weight gradient", "input gradient"] { shares.append(Share(layer: layer.name, role: role)) }
             let weights = layer.parameters[0].count
             let y = buffer(maxBatch * outCount), g = buffer(maxBatch * outCount)
             steps.append((step, Buffers(
@@ -76,31 +88,38 @@ final class ConvolutionSGEMMFloor {
     deinit { owned.forEach { $0.deallocate() } }
 
     private func gemm(
+        _ share: Int,
         _ ta: Bool, _ tb: Bool, _ m: Int, _ n: Int, _ k: Int, _ a: UnsafeMutablePointer<Float>, _ lda: Int,
         _ b: UnsafeMutablePointer<Float>, _ ldb: Int, _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int
     ) {
+        let start = now()
         BLAS.sgemm(transposeA: ta, transposeB: tb, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
-        flops += gemmFlops(m, n, k)
+        let elapsed = now() - start, f = gemmFlops(m, n, k)
+        flops += f
         calls += 1
+        shares[share].seconds += elapsed
+        shares[share].flops += f
+        shares[share].calls += 1
+        if shares[share].shape.isEmpty || shares[share].calls == 1 { shares[share].shape = "\(m)x\(n)x\(k)" }
     }
 
     /// Runs the GEMMs of one training step on `b` samples, adding to ``seconds``, ``flops`` and ``calls``.
     func run(batch b: Int) {
         let start = now()
-        for (step, p) in steps {
+        for (i, (step, p)) in steps.enumerated() {
             switch step {
             case let .convolution(rows, width, outC, perChunk):
                 for s in stride(from: 0, to: b, by: perChunk(b)) {
                     let r = min(perChunk(b), b - s) * rows
-                    gemm(false, false, r, outC, width, p.patches, width, p.w, outC, 0, p.y + s * rows * outC, outC)
+                    gemm(3 * i, false, false, r, outC, width, p.patches, width, p.w, outC, 0, p.y + s * rows * outC, outC)
                 }
             case let .transposed(rows, width, inC, perChunk):
                 for s in stride(from: 0, to: b, by: perChunk(b)) {
                     let r = min(perChunk(b), b - s) * rows
-                    gemm(false, true, r, width, inC, p.x + s * rows * inC, inC, p.w, inC, 0, p.patches, width)
+                    gemm(3 * i, false, true, r, width, inC, p.x + s * rows * inC, inC, p.w, inC, 0, p.patches, width)
                 }
-            case let .dense(i, o):
-                gemm(false, false, b, o, i, p.x, i, p.w, o, 0, p.y, o)
+            case let .dense(inputs, o):
+                gemm(3 * i, false, false, b, o, inputs, p.x, inputs, p.w, o, 0, p.y, o)
             }
         }
         for (index, (step, p)) in steps.enumerated().reversed() {
@@ -108,25 +127,28 @@ final class ConvolutionSGEMMFloor {
             case let .convolution(rows, width, outC, perChunk):
                 for s in stride(from: 0, to: b, by: perChunk(b)) {
                     let r = min(perChunk(b), b - s) * rows, dz = p.g + s * rows * outC
-                    gemm(true, false, width, outC, r, p.patches, width, dz, outC, s == 0 ? 0 : 1, p.dw, outC)
-                    if index > 0 { gemm(false, true, r, width, outC, dz, outC, p.w, outC, 0, p.patchGradient, width) }
+                    gemm(3 * index + 1, true, false, width, outC, r, p.patches, width, dz, outC, s == 0 ? 0 : 1, p.dw, outC)
+                    if index > 0 { gemm(3 * index + 2, false, true, r, width, outC, dz, outC, p.w, outC, 0, p.patchGradient, width) }
                 }
             case let .transposed(rows, width, inC, perChunk):
                 for s in stride(from: 0, to: b, by: perChunk(b)) {
                     let r = min(perChunk(b), b - s) * rows
-                    gemm(true, false, width, inC, r, p.patches, width, p.x + s * rows * inC, inC, s == 0 ? 0 : 1, p.dw, inC)
-                    if index > 0 { gemm(false, false, r, inC, width, p.patches, width, p.w, inC, 0, p.dx + s * rows * inC, inC) }
+                    gemm(3 * index + 1, true, false, width, inC, r, p.patches, width, p.x + s * rows * inC, inC, s == 0 ? 0 : 1, p.dw, inC)
+                    if index > 0 { gemm(3 * index + 2, false, false, r, inC, width, p.patches, width, p.w, inC, 0, p.dx + s * rows * inC, inC) }
                 }
             case let .dense(i, o):
-                gemm(true, false, i, o, b, p.x, i, p.g, o, 0, p.dw, o)
-                if index > 0 { gemm(false, true, b, i, o, p.g, o, p.w, o, 0, p.dx, i) }
+                gemm(3 * index + 1, true, false, i, o, b, p.x, i, p.g, o, 0, p.dw, o)
+                if index > 0 { gemm(3 * index + 2, false, true, b, i, o, p.g, o, p.w, o, 0, p.dx, i) }
             }
         }
         seconds += now() - start
     }
 
     /// Forgets the accumulated time and counts (after a warm-up).
-    func reset() { seconds = 0; flops = 0; calls = 0 }
+    func reset() {
+        seconds = 0; flops = 0; calls = 0
+        for i in shares.indices { shares[i].seconds = 0; shares[i].flops = 0; shares[i].calls = 0 }
+    }
 }
 
 /// Trains one epoch of `Autoencoder.convolutional(inputShape: [28, 28, 1])` on `x`
@@ -151,4 +173,10 @@ func convolutionThroughput(_ x: Tensor, interleave: Int) throws {
                  epochSeconds, floor.seconds, epochSeconds / floor.seconds, floor.flops / epochSeconds * 1e-9))
     print(String(format: "  (epoch loss %.5f, %.3f TFLOP of GEMM, %d GEMM calls; load average after: %@)",
                  epochLoss, floor.flops * 1e-12, floor.calls, loadAverage()))
+    // Where the floor's time goes: the GEMMs of each layer and role (shape m×n×k of one chunk).
+    for share in floor.shares where share.calls > 0 {
+        print(String(format: "  gemm %@ %@ shape=%@ calls=%d seconds=%.3f gflops=%.1f share=%.1f%%",
+                     share.layer, share.role, share.shape, share.calls, share.seconds,
+                     share.flops / share.seconds * 1e-9, 100 * share.seconds / floor.seconds))
+    }
 }
