@@ -43,13 +43,16 @@ enum BenchmarkError: Error, CustomStringConvertible {
     }
 }
 
-/// The command line: `[--data-dir DIR] [--sequential] [--model dense|conv|kmeans|dec|tsne|all]`.
+/// The command line: `[--data-dir DIR] [--sequential] [--elementwise-threads N] [--model dense|conv|kmeans|dec|tsne|all]`.
 struct Options {
     var dataDirectory: String?
     /// Which lines to run: `dense`, `conv`, `kmeans`, `dec`, `tsne` or `all` (the default).
     var model = "all"
     /// Run the whole epoch first and the sgemm floor after it (instead of interleaved).
     var sequential = false
+    /// Threads for the library's own elementwise work (`Parallel.threadCount`); `nil` keeps the
+    /// default (one per core). OpenBLAS's threads are not affected.
+    var elementwiseThreads: Int?
 
     static func parse() throws -> Options {
         var options = Options()
@@ -61,13 +64,18 @@ struct Options {
                 options.dataDirectory = dir
             case "--sequential":
                 options.sequential = true
+            case "--elementwise-threads":
+                guard let t = args.popFirst().flatMap({ Int($0) }), t >= 1 else {
+                    throw BenchmarkError.usage("--elementwise-threads needs a positive integer")
+                }
+                options.elementwiseThreads = t
             case "--model":
                 guard let model = args.popFirst(), ["dense", "conv", "kmeans", "dec", "tsne", "all"].contains(model) else {
                     throw BenchmarkError.usage("--model needs dense, conv, kmeans, dec, tsne or all")
                 }
                 options.model = model
             default:
-                throw BenchmarkError.usage("unknown argument \(arg); usage: throughput [--data-dir DIR] [--sequential] [--model dense|conv|kmeans|dec|tsne|all]")
+                throw BenchmarkError.usage("unknown argument \(arg); usage: throughput [--data-dir DIR] [--sequential] [--elementwise-threads N] [--model dense|conv|kmeans|dec|tsne|all]")
             }
         }
         return options
@@ -177,6 +185,7 @@ do {
     let batchSize = 256
     let x: Tensor
     let options = try Options.parse()
+    if let t = options.elementwiseThreads { Parallel.threadCount = t }
     if options.model == "tsne" {
         try tsneThroughput()
         exit(0)
@@ -188,7 +197,7 @@ do {
         x = Tensor(randomUniform: [70_000, 784], using: &rng)
     }
     let n = x.shape[0]
-    print("OpenBLAS: \(BLAS.configuration), threads=\(BLAS.threadCount); load average before: \(loadAverage())")
+    print("OpenBLAS: \(BLAS.configuration), threads=\(BLAS.threadCount); elementwise threads=\(Parallel.threadCount); load average before: \(loadAverage())")
     switch options.model {
     case "conv":
         try convolutionThroughput(x.reshaped(to: [n, 28, 28, 1]), interleave: options.sequential ? .max : 8)
