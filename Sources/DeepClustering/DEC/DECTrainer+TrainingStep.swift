@@ -41,34 +41,33 @@ extension DECTrainer {
                 w.termValues[m] = .nan
                 continue
             }
-            let scale = weight
             let weighted: Float
             switch term.loss {
             case .targetDivergence:
-                weighted = try klDivergence(target: w.batchTarget, predicted: q, weight: scale, gradientInto: &w.divergenceGradient)
+                weighted = try klDivergence(target: w.batchTarget, predicted: q, weight: weight, gradientInto: &w.divergenceGradient)
                 qGradients |= 1
             case .clusterBalance:
                 weighted = try clusterBalanceDivergence(
-                    softAssignments: q, prior: plan.priors[m], weight: scale, gradientInto: &w.balanceGradient)
+                    softAssignments: q, prior: plan.priors[m], weight: weight, gradientInto: &w.balanceGradient)
                 qGradients |= 2
             case .reconstruction:
                 guard let decoder else { throw DECError.invalidConfiguration("the reconstruction term needs the decoder") }
                 let reconstruction = try decoder.forward(z)
-                weighted = try meanSquaredError(reconstruction, w.batch, weight: scale, gradientInto: &w.reconstructionGradient)
+                weighted = try meanSquaredError(reconstruction, w.batch, weight: weight, gradientInto: &w.reconstructionGradient)
                 decoderActive = true
             case .kMeans:
                 weighted = try kMeansLoss(
-                    embeddings: z, centers: clustering.clusters.value, weight: scale,
+                    embeddings: z, centers: clustering.clusters.value, weight: weight,
                     embeddingGradientInto: &w.kMeansGradient, centerGradientInto: &w.kMeansCenterGradient)
                 kMeansActive = true
             case .localityPreservation:
                 guard let graph = plan.graph else { throw DECError.invalidConfiguration("the locality term has no neighbour graph") }
                 try embeddingTable.gatherRows(at: graph.neighbors(ofRows: rows), into: &w.neighbors)
-                weighted = try localityPreservingLoss(embeddings: z, neighbors: w.neighbors, weight: scale, gradientInto: &w.localityGradient)
+                weighted = try localityPreservingLoss(embeddings: z, neighbors: w.neighbors, weight: weight, gradientInto: &w.localityGradient)
                 localityActive = true
             }
             loss += weighted
-            w.termValues[m] = weighted / scale
+            w.termValues[m] = weighted / weight
         }
         guard loss.isFinite else { throw DECError.diverged(iteration: iteration + 1, loss: loss) }
 
