@@ -5,11 +5,12 @@ import DeepClusteringCore
 ///
 /// Letters: N samples of W features (images are flattened), k neighbours. Distances come from
 /// GEMM on the centred data, `‖x_i − x_j‖² = ‖x_i‖² + ‖x_j‖² − 2 x_i·x_j` (the same blocks as
-/// ``silhouetteScore(_:labels:sampleSize:seed:)``), over row chunks of at most about 8 M distances (32 MB) at a
-/// time, so memory stays `O(N·W)` (a centred copy of the data) besides the chunk; each row keeps its k
-/// smallest in a small sorted buffer (ties: the lower index first). The work is `O(N²·W)`
-/// flops in GEMM plus `O(N²)` comparisons split across cores; for MNIST-70k that is 7.7 TFLOP,
-/// roughly a minute at this machine's ~130 GFLOP/s sgemm (an estimate, not a measurement).
+/// ``silhouetteScore(_:labels:sampleSize:seed:)``), over row chunks of at most about 8 M
+/// distances (32 MB) at a time, so memory stays `O(N·W)` (a centred copy of the data) besides
+/// the chunk; each row keeps its k smallest in a small sorted buffer (ties: the lower index
+/// first). The work is `O(N²·W)` flops in GEMM plus `O(N²)` comparisons split across cores; for
+/// MNIST-70k that is 7.7 TFLOP, roughly a minute at this machine's ~130 GFLOP/s sgemm (an
+/// estimate, not a measurement).
 ///
 /// ```swift
 /// let graph = try NeighborGraph(x, neighborCount: 5)
