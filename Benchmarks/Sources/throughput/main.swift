@@ -28,8 +28,7 @@ import Foundation
 
 // MARK: - Arguments and data
 
-/// Reads MNIST (70,000 × 784 in [0, 1]) from `dir`.
-/// HOOK: the IDX reader lives in DeepClusteringData and is being written in parallel; wire it here.
+/// Reads MNIST (70,000 × 784 in [0, 1]) from `dir` (the four IDX files, gzip or not).
 func loadMNIST(_ dir: String) throws -> Tensor {
     try IDXDataset.mnist(directory: dir, split: .all, layout: .flat).x
 }
@@ -97,7 +96,9 @@ func gemmFlops(_ m: Int, _ n: Int, _ k: Int) -> Double { 2 * Double(m) * Double(
 /// The sgemm floor: exactly the GEMMs `Dense` issues, on raw buffers, with nothing in between.
 ///
 /// Per batch of `b` rows: forward `Y_l ← X_l·W_l` for every layer in order, then backward in
-/// reverse `dW_l += X_lᵀ·G_l` (β = 1) and `G_{l−1} ← G_l·W_lᵀ` (not for the first layer). Every
+/// reverse `dW_l ← X_lᵀ·G_l` and `G_{l−1} ← G_l·W_lᵀ` (not for the first layer). The weight
+/// gradient uses β = 0 as `Dense` does after the optimizer's lazy zeroing (OpenBLAS then clears
+/// `C` in a pass of its own, which the epoch pays too). Every
 /// layer has its own weight, gradient, activation and activation-gradient buffers, with the same
 /// sizes and data flow as the model, so cache behaviour matches too.
 final class SGEMMFloor {
@@ -133,7 +134,7 @@ final class SGEMMFloor {
         }
         for (l, (i, o)) in layers.enumerated().reversed() {
             BLAS.sgemm(transposeA: true, transposeB: false, m: i, n: o, k: b,
-                       a: l == 0 ? input : y[l - 1], lda: i, b: g[l], ldb: o, beta: 1, c: dw[l], ldc: o)
+                       a: l == 0 ? input : y[l - 1], lda: i, b: g[l], ldb: o, beta: 0, c: dw[l], ldc: o)
             flops += gemmFlops(i, o, b); calls += 1
             if l > 0 {
                 BLAS.sgemm(transposeA: false, transposeB: true, m: b, n: i, k: o,
