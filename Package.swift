@@ -4,7 +4,7 @@
 // everything underneath written here (tensor core on OpenBLAS, layers, losses, optimizers,
 // k-means, clustering metrics). Modules, bottom to top:
 //
-//   CBLAS, CZlib (system libraries)
+//   CBLAS, CZlib (system libraries); CDirectConvolution (C kernels for thin convolutions)
 //     → DeepClusteringCore  (Tensor, GEMM, seeded random numbers, parallel loops)
 //     → DeepClusteringData  (IDX/gzip, CSV, .npy readers; safetensors)
 //     → DeepClusteringNN    (layers, losses, optimizers, training utilities)
@@ -39,6 +39,12 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"])]
         ),
 
+        // MARK: - C kernels
+
+        // Direct convolution for layers whose image side is thin (the first Conv2D and last
+        // Conv2DTranspose on grey-scale images); AVX2 + FMA chosen at run time, portable C otherwise.
+        .target(name: "CDirectConvolution"),
+
         // MARK: - Library modules
 
         .target(
@@ -51,7 +57,7 @@ let package = Package(
         ),
         .target(
             name: "DeepClusteringNN",
-            dependencies: ["DeepClusteringCore", "DeepClusteringData"]
+            dependencies: ["DeepClusteringCore", "DeepClusteringData", "CDirectConvolution"]
         ),
         .target(
             name: "DeepClustering",

@@ -8,6 +8,10 @@ import DeepClustering
 /// The sgemm floor of a convolutional autoencoder: exactly the GEMM calls its layers issue per
 /// batch, on raw buffers of the same sizes, with nothing in between.
 ///
+/// Every convolution is timed as im2col + GEMM, the formulation the layers use in general, also
+/// for the layers that run direct kernels in training (``Conv2D/usesDirectKernels``: the first
+/// and last layers on grey-scale images): the floor is sgemm's time for the whole model's
+/// arithmetic, and ``directLayers`` names the layers whose share the epoch does not spend in GEMM.
 /// Conv2D, per chunk of images (the layer's `workspaceByteLimit` bounds the patch matrix
 /// `[chunk·OH·OW, KH·KW·inC]`): forward `Y ← P·W`; backward `dW (+)= Pᵀ·dZ` (β = 0 for the first
 /// chunk after the optimizer's lazy zeroing) and, except for the first layer, `dP ← dZ·Wᵀ`.
@@ -25,7 +29,13 @@ final class ConvolutionSGEMMFloor {
         var x, y, g, dx, w, dw, patches, patchGradient: UnsafeMutablePointer<Float>
     }
     private var steps: [(Step, Buffers)] = []
+    /// The step of the network's first layer, which computes no input gradient (nil when that
+    /// layer runs direct kernels).
+    private var firstLayerStep: Int?
     private var names: [String] = []
+    /// The layers that run direct convolution kernels in training, so that their GEMMs here are
+    /// im2col-formulation GEMMs the epoch does not issue.
+    private(set) var directLayers: [String] = []
     private var owned: [UnsafeMutablePointer<Float>] = []
     private(set) var seconds = 0.0, flops = 0.0, calls = 0
 
@@ -49,13 +59,16 @@ final class ConvolutionSGEMMFloor {
         }
         var shape = [maxBatch] + sampleShape
         var x = buffer(shape.reduce(1, *)), dx = buffer(shape.reduce(1, *))
-        for layer in model.encoder.layers + model.decoder.layers {
+        for (layerIndex, layer) in (model.encoder.layers + model.decoder.layers).enumerated() {
             let outShape = try layer.outputShape(forInputShape: shape)
             let inCount = shape.reduce(1, *) / maxBatch, outCount = outShape.reduce(1, *) / maxBatch
             func chunking(_ limit: Int, _ rows: Int, _ width: Int) -> (Int) -> Int {
                 { b in max(1, min(b, limit / max(rows * width * MemoryLayout<Float>.stride, 1))) }
             }
             let step: Step, patchFloats: Int
+            if (layer as? Conv2D)?.usesDirectKernels == true || (layer as? Conv2DTranspose)?.usesDirectKernels == true {
+                directLayers.append(layer.name)
+            }
             switch layer {
             case let conv as Conv2D:
                 let rows = outShape[1] * outShape[2], width = conv.kernelSize.height * conv.kernelSize.width * conv.inputChannels
@@ -78,6 +91,7 @@ final class ConvolutionSGEMMFloor {
             for role in ["forward", "weight gradient", "input gradient"] { shares.append(Share(layer: layer.name, role: role)) }
             let weights = layer.parameters[0].count
             let y = buffer(maxBatch * outCount), g = buffer(maxBatch * outCount)
+            if layerIndex == 0 { firstLayerStep = steps.count }
             steps.append((step, Buffers(
                 x: x, y: y, g: g, dx: dx, w: buffer(weights), dw: buffer(weights),
                 patches: buffer(patchFloats), patchGradient: buffer(patchFloats))))
@@ -128,17 +142,17 @@ final class ConvolutionSGEMMFloor {
                 for s in stride(from: 0, to: b, by: perChunk(b)) {
                     let r = min(perChunk(b), b - s) * rows, dz = p.g + s * rows * outC
                     gemm(3 * index + 1, true, false, width, outC, r, p.patches, width, dz, outC, s == 0 ? 0 : 1, p.dw, outC)
-                    if index > 0 { gemm(3 * index + 2, false, true, r, width, outC, dz, outC, p.w, outC, 0, p.patchGradient, width) }
+                    if index != firstLayerStep { gemm(3 * index + 2, false, true, r, width, outC, dz, outC, p.w, outC, 0, p.patchGradient, width) }
                 }
             case let .transposed(rows, width, inC, perChunk):
                 for s in stride(from: 0, to: b, by: perChunk(b)) {
                     let r = min(perChunk(b), b - s) * rows
                     gemm(3 * index + 1, true, false, width, inC, r, p.patches, width, p.x + s * rows * inC, inC, s == 0 ? 0 : 1, p.dw, inC)
-                    if index > 0 { gemm(3 * index + 2, false, false, r, inC, width, p.patches, width, p.w, inC, 0, p.dx + s * rows * inC, inC) }
+                    if index != firstLayerStep { gemm(3 * index + 2, false, false, r, inC, width, p.patches, width, p.w, inC, 0, p.dx + s * rows * inC, inC) }
                 }
             case let .dense(i, o):
                 gemm(3 * index + 1, true, false, i, o, b, p.x, i, p.g, o, 0, p.dw, o)
-                if index > 0 { gemm(3 * index + 2, false, true, b, i, o, p.g, o, p.w, o, 0, p.dx, i) }
+                if index != firstLayerStep { gemm(3 * index + 2, false, true, b, i, o, p.g, o, p.w, o, 0, p.dx, i) }
             }
         }
         seconds += now() - start
@@ -173,6 +187,12 @@ func convolutionThroughput(_ x: Tensor, interleave: Int) throws {
                  epochSeconds, floor.seconds, epochSeconds / floor.seconds, floor.flops / epochSeconds * 1e-9))
     print(String(format: "  (epoch loss %.5f, %.3f TFLOP of GEMM, %d GEMM calls; load average after: %@)",
                  epochLoss, floor.flops * 1e-12, floor.calls, loadAverage()))
+    if !floor.directLayers.isEmpty {
+        let direct = floor.shares.filter { floor.directLayers.contains($0.layer) }.reduce(0) { $0 + $1.seconds }
+        print(String(format: "  (%@ run direct kernels, not GEMM: %.3f s of the floor; the GEMMs the epoch issues take %.3f s, epoch / that = %.3f)",
+                     floor.directLayers.joined(separator: ", "), direct, floor.seconds - direct,
+                     epochSeconds / (floor.seconds - direct)))
+    }
     // Where the floor's time goes: the GEMMs of each layer and role (shape m×n×k of one chunk).
     for share in floor.shares where share.calls > 0 {
         print(String(format: "  gemm %@ %@ shape=%@ calls=%d seconds=%.3f gflops=%.1f share=%.1f%%",

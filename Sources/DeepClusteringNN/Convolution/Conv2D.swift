@@ -12,7 +12,8 @@ import DeepClusteringCore
 ///
 /// (out-of-range input positions read zero).
 ///
-/// Implementation: im2col + GEMM. The batch's patch matrix `[N·OH·OW, KH·KW·inC]` is built in a
+/// Implementation: direct kernels when the input is thin (see ``ConvolutionAlgorithm``; the
+/// first layer on grey-scale or RGB images), otherwise im2col + GEMM. The batch's patch matrix `[N·OH·OW, KH·KW·inC]` is built in a
 /// workspace (NHWC makes each kernel row a contiguous copy) and multiplied by the kernel, which
 /// in `[KH, KW, inC, outC]` layout is already the `[KH·KW·inC, outC]` matrix; bias and activation
 /// are applied in one pass over the GEMM's output. Large batches are processed in chunks of
@@ -46,6 +47,14 @@ public final class Conv2D: Layer {
     /// batch-sized matrix. When the whole batch fits, the backward pass reuses the forward
     /// patches instead of rebuilding them.
     public var workspaceByteLimit: Int = ConvolutionDefaults.workspaceByteLimit
+    /// How the products are computed; ``ConvolutionAlgorithm/automatic`` (the default) uses
+    /// direct kernels for inputs of at most 4 channels with at most 64 kernel taps.
+    public var algorithm: ConvolutionAlgorithm = .automatic
+    /// Whether this layer runs the direct kernels rather than im2col + GEMM (see ``algorithm``).
+    public var usesDirectKernels: Bool {
+        algorithm == .automatic
+            && ConvolutionGeometry.directKernelsSupport(taps: kernelSize.height * kernelSize.width, imageChannels: inputChannels)
+    }
 
     /// The trainable parameters: ``kernel`` then ``bias``.
     public private(set) lazy var parameters: [Parameter] = [kernel, bias]
@@ -65,6 +74,9 @@ public final class Conv2D: Layer {
     private var preactivationGradient = Tensor(zeros: [0])
     private var partialBiasSums = Tensor(zeros: [0])
     private var inputGradient = Tensor(zeros: [0])
+    /// Direct-kernel workspaces: per-thread kernel-gradient sums and the transposed kernel.
+    private var partialKernelGradients = Tensor(zeros: [0])
+    private var transposedKernel = Tensor(zeros: [0])
 
     /// Creates a convolution with freshly initialised filters and bias (Glorot uniform and zeros
     /// by default, as in Keras).
@@ -188,19 +200,23 @@ public final class Conv2D: Layer {
         let g = try geometry(forInputShape: input.shape)
         let n = input.shape[0]
         output.prepareForOverwrite(shape: [n, g.gridHeight, g.gridWidth, outputChannels])
-        let outC = outputChannels
+        let outC = outputChannels, direct = usesDirectKernels
         input.withUnsafeBufferPointer { x in
             kernel.value.withUnsafeBufferPointer { w in
                 output.withUnsafeMutableBufferPointer { y in
-                    g.forEachChunk(batchSize: n, byteLimit: workspaceByteLimit) { start, count in
-                        let rows = count * g.rowsPerImage
-                        patches.prepareForOverwrite(shape: [rows, g.patchWidth])
-                        patches.withUnsafeMutableBufferPointer { p in
-                            g.imagesToColumns(x.baseAddress! + start * g.imageSize, imageCount: count, into: p.baseAddress!)
-                            BLAS.sgemm(
-                                transposeA: false, transposeB: false, m: rows, n: outC, k: g.patchWidth,
-                                a: p.baseAddress!, lda: g.patchWidth, b: w.baseAddress!, ldb: outC,
-                                c: y.baseAddress! + start * g.rowsPerImage * outC, ldc: outC)
+                    if direct {
+                        g.correlate(x.baseAddress!, kernel: w.baseAddress!, gridChannels: outC, imageCount: n, into: y.baseAddress!)
+                    } else {
+                        g.forEachChunk(batchSize: n, byteLimit: workspaceByteLimit) { start, count in
+                            let rows = count * g.rowsPerImage
+                            patches.prepareForOverwrite(shape: [rows, g.patchWidth])
+                            patches.withUnsafeMutableBufferPointer { p in
+                                g.imagesToColumns(x.baseAddress! + start * g.imageSize, imageCount: count, into: p.baseAddress!)
+                                BLAS.sgemm(
+                                    transposeA: false, transposeB: false, m: rows, n: outC, k: g.patchWidth,
+                                    a: p.baseAddress!, lda: g.patchWidth, b: w.baseAddress!, ldb: outC,
+                                    c: y.baseAddress! + start * g.rowsPerImage * outC, ldc: outC)
+                            }
                         }
                     }
                     bias.value.withUnsafeBufferPointer { b in
@@ -209,7 +225,7 @@ public final class Conv2D: Layer {
                 }
             }
         }
-        return g.imagesPerChunk(batchSize: n, byteLimit: workspaceByteLimit) >= n
+        return !direct && g.imagesPerChunk(batchSize: n, byteLimit: workspaceByteLimit) >= n
     }
 
     /// Accumulates `∂W` and `∂b` and returns `∂X` for the last ``forward(_:)``.
@@ -228,10 +244,12 @@ public final class Conv2D: Layer {
             outputGradient, output: output, workspace: &preactivationGradient, partialSums: &partialBiasSums,
             bias: bias)
 
-        if computingInputGradient {
-            inputGradient.prepareForOverwrite(shape: input.shape)
-            inputGradient.fill(with: 0)  // col2im accumulates
+        if computingInputGradient { inputGradient.prepareForOverwrite(shape: input.shape) }
+        if usesDirectKernels {
+            backwardDirect(input: input, dZ: dZ, geometry: g, computingInputGradient: computingInputGradient)
+            return computingInputGradient ? inputGradient : .empty
         }
+        if computingInputGradient { inputGradient.fill(with: 0) }  // col2im accumulates
         let reusePatches = patchesHoldBatch && g.imagesPerChunk(batchSize: n, byteLimit: workspaceByteLimit) >= n
         input.withUnsafeBufferPointer { x in
             dZ.withUnsafeBufferPointer { dz in
@@ -275,11 +293,37 @@ public final class Conv2D: Layer {
         return computingInputGradient ? inputGradient : .empty
     }
 
+    /// The backward pass through the direct kernels: `∂W (+)= Σ x ⊗ ∂Z` over every pixel a tap
+    /// met, and `∂X` as the adjoint of the forward correlation.
+    private func backwardDirect(input: Tensor, dZ: Tensor, geometry g: ConvolutionGeometry, computingInputGradient: Bool) {
+        let n = input.shape[0], outC = outputChannels
+        withPointer(input) { x in
+            withPointer(dZ) { dz in
+                kernel.accumulateGradient { dw, overwrite in
+                    g.accumulateKernelGradient(
+                        image: x, grid: dz, gridChannels: outC, imageCount: n, into: dw, overwrite: overwrite,
+                        partials: &partialKernelGradients)
+                }
+                guard computingInputGradient else { return }
+                withPointer(kernel.value) { w in
+                    withMutablePointer(&inputGradient) { dx in
+                        g.scatter(dz, kernel: w, gridChannels: outC, imageCount: n, into: dx, transposedKernel: &transposedKernel)
+                    }
+                }
+            }
+        }
+        cachedInput = nil
+        patchesHoldBatch = false
+    }
+
     /// Drops the cached input and releases the workspaces.
     public func clearCache() {
         cachedInput = nil
         patchesHoldBatch = false
-        for keyPath in [\Conv2D.output, \.inferenceOutput, \.patches, \.patchGradient, \.preactivationGradient, \.inputGradient] {
+        for keyPath in [
+            \Conv2D.output, \.inferenceOutput, \.patches, \.patchGradient, \.preactivationGradient, \.inputGradient,
+            \.partialKernelGradients, \.transposedKernel,
+        ] {
             self[keyPath: keyPath] = Tensor(zeros: [0])
         }
     }

@@ -16,7 +16,8 @@ import DeepClusteringCore
 /// where `PT`, `PL` are the forward convolution's padding on the output size (for `same`, half
 /// of `max(KH − SH, 0)` rounded down; contributions falling outside the output are dropped).
 ///
-/// Implementation: GEMM + col2im. The input as a `[N·H·W, inC]` matrix times the kernel's
+/// Implementation: direct kernels when the output is thin (see ``ConvolutionAlgorithm``; the
+/// last layer of an autoencoder on grey-scale or RGB images), otherwise GEMM + col2im. The input as a `[N·H·W, inC]` matrix times the kernel's
 /// `[KH·KW·outC, inC]` matrix transposed gives one output patch per input position, which
 /// col2im adds into the output; bias and activation follow in one pass. The backward pass is the
 /// corresponding convolution: im2col of `∂Z` gives `P = [N·H·W, KH·KW·outC]`, then
@@ -45,6 +46,14 @@ public final class Conv2DTranspose: Layer {
     /// batch); larger batches are processed in chunks of images (at least one image at a time).
     /// Defaults to ``ConvolutionDefaults/workspaceByteLimit`` (4 MiB), so chunks stay in cache.
     public var workspaceByteLimit: Int = ConvolutionDefaults.workspaceByteLimit
+    /// How the products are computed; ``ConvolutionAlgorithm/automatic`` (the default) uses
+    /// direct kernels for outputs of at most 4 channels with at most 64 kernel taps.
+    public var algorithm: ConvolutionAlgorithm = .automatic
+    /// Whether this layer runs the direct kernels rather than GEMM + col2im (see ``algorithm``).
+    public var usesDirectKernels: Bool {
+        algorithm == .automatic
+            && ConvolutionGeometry.directKernelsSupport(taps: kernelSize.height * kernelSize.width, imageChannels: outputChannels)
+    }
 
     /// The trainable parameters: ``kernel`` then ``bias``.
     public private(set) lazy var parameters: [Parameter] = [kernel, bias]
@@ -61,6 +70,9 @@ public final class Conv2DTranspose: Layer {
     private var preactivationGradient = Tensor(zeros: [0])
     private var partialBiasSums = Tensor(zeros: [0])
     private var inputGradient = Tensor(zeros: [0])
+    /// Direct-kernel workspaces: per-thread kernel-gradient sums and the transposed kernel.
+    private var partialKernelGradients = Tensor(zeros: [0])
+    private var transposedKernel = Tensor(zeros: [0])
 
     /// Creates a transposed convolution with freshly initialised filters and bias (Glorot uniform
     /// and zeros by default, as in Keras).
@@ -187,6 +199,19 @@ public final class Conv2DTranspose: Layer {
         let g = try geometry(forInputShape: input.shape)
         let n = input.shape[0], inC = inputChannels, outC = outputChannels
         output.prepareForOverwrite(shape: [n, g.imageHeight, g.imageWidth, outC])
+        if usesDirectKernels {
+            withPointer(input) { x in
+                withPointer(kernel.value) { w in
+                    withMutablePointer(&output) { y in
+                        g.scatter(x, kernel: w, gridChannels: inC, imageCount: n, into: y, transposedKernel: &transposedKernel)
+                        withPointer(bias.value) { b in
+                            activation.addBiasAndApplyInParallel(y, rows: n * g.imageHeight * g.imageWidth, columns: outC, bias: b)
+                        }
+                    }
+                }
+            }
+            return
+        }
         output.fill(with: 0)  // col2im accumulates
         input.withUnsafeBufferPointer { x in
             kernel.value.withUnsafeBufferPointer { w in
@@ -228,6 +253,27 @@ public final class Conv2DTranspose: Layer {
             bias: bias)
 
         if computingInputGradient { inputGradient.prepareForOverwrite(shape: input.shape) }
+        if usesDirectKernels {
+            withPointer(input) { x in
+                withPointer(dZ) { dz in
+                    kernel.accumulateGradient { dw, overwrite in
+                        // ∂W[ky, kx, o, c] (+)= Σ ∂Z[pixel, o] · X[position, c]
+                        g.accumulateKernelGradient(
+                            image: dz, grid: x, gridChannels: inC, imageCount: n, into: dw, overwrite: overwrite,
+                            partials: &partialKernelGradients)
+                    }
+                    guard computingInputGradient else { return }
+                    // ∂X = the convolution of ∂Z with the kernel
+                    withPointer(kernel.value) { w in
+                        withMutablePointer(&inputGradient) { dx in
+                            g.correlate(dz, kernel: w, gridChannels: inC, imageCount: n, into: dx)
+                        }
+                    }
+                }
+            }
+            cachedInput = nil
+            return computingInputGradient ? inputGradient : .empty
+        }
         input.withUnsafeBufferPointer { x in
             dZ.withUnsafeBufferPointer { dz in
                 kernel.value.withUnsafeBufferPointer { w in
@@ -264,7 +310,10 @@ public final class Conv2DTranspose: Layer {
     /// Drops the cached input and releases the workspaces.
     public func clearCache() {
         cachedInput = nil
-        for keyPath in [\Conv2DTranspose.output, \.inferenceOutput, \.patches, \.preactivationGradient, \.inputGradient] {
+        for keyPath in [
+            \Conv2DTranspose.output, \.inferenceOutput, \.patches, \.preactivationGradient, \.inputGradient,
+            \.partialKernelGradients, \.transposedKernel,
+        ] {
             self[keyPath: keyPath] = Tensor(zeros: [0])
         }
     }

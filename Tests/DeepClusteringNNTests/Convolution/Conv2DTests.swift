@@ -4,13 +4,18 @@ import Testing
 import _TestSupport
 
 @Suite struct Conv2DTests {
-    @Test(arguments: ConvolutionCase.all)
-    func gradientsMatchFiniteDifferences(_ c: ConvolutionCase) throws {
+    /// Both algorithms: every case has at most 4 image channels, so `.automatic` runs the direct
+    /// kernels and `.im2col` the GEMM path.
+    @Test(arguments: ConvolutionCase.all, [ConvolutionAlgorithm.automatic, .im2col])
+    func gradientsMatchFiniteDifferences(_ c: ConvolutionCase, algorithm: ConvolutionAlgorithm) throws {
         try c.checkGradients(seed: 7) { rng in
-            try Conv2D(
+            let layer = try Conv2D(
                 inputChannels: c.inputChannels, outputChannels: c.outputChannels,
                 kernelSize: (height: c.kernel.0, width: c.kernel.1), stride: (height: c.stride.0, width: c.stride.1),
                 padding: c.padding, activation: c.activation, using: &rng)
+            layer.algorithm = algorithm
+            #expect(layer.usesDirectKernels == (algorithm == .automatic))
+            return layer
         }
     }
 

@@ -59,11 +59,13 @@ import _TestSupport
         #expect(fixture.conv2d.count >= 6)
         for c in fixture.conv2d {
             let (stride, padding, activation) = try Self.parameters(of: c)
-            for limit in [64 << 20, 1] {  // one chunk, and one image per chunk
+            // im2col in one chunk, im2col one image per chunk, and the direct kernels where they apply
+            for (limit, algorithm) in [(64 << 20, ConvolutionAlgorithm.im2col), (1, .im2col), (64 << 20, .automatic)] {
                 let layer = try Conv2D(
                     kernel: c.kernel.tensor(), bias: c.bias.tensor(), stride: stride, padding: padding,
                     activation: activation)
                 layer.workspaceByteLimit = limit
+                layer.algorithm = algorithm
                 try compare(layer, kernel: layer.kernel, bias: layer.bias, with: c)
             }
         }
@@ -74,11 +76,13 @@ import _TestSupport
         #expect(fixture.conv2d_transpose.count >= 6)
         for c in fixture.conv2d_transpose {
             let (stride, padding, activation) = try Self.parameters(of: c)
-            for limit in [64 << 20, 1] {
+            // im2col in one chunk, im2col one image per chunk, and the direct kernels where they apply
+            for (limit, algorithm) in [(64 << 20, ConvolutionAlgorithm.im2col), (1, .im2col), (64 << 20, .automatic)] {
                 let layer = try Conv2DTranspose(
                     kernel: c.kernel.tensor(), bias: c.bias.tensor(), stride: stride, padding: padding,
                     activation: activation)
                 layer.workspaceByteLimit = limit
+                layer.algorithm = algorithm
                 try compare(layer, kernel: layer.kernel, bias: layer.bias, with: c)
             }
         }
