@@ -7,8 +7,9 @@
 //   correlate  out[f]      = Σ_e pixel[e] · K[e, f]     (broadcast pixel[e], rows of K)
 //   scatter    u[e]        = Σ_f in[f] · Kᵀ[f, e]       (broadcast in[f], rows of Kᵀ)
 //   gradient   dK[e, f]   += pixel[e] · dz[f]           (rank-1 update of dK, which stays in L1)
-// The AVX2 correlate and scatter keep two sets of accumulators (even and odd terms) so that
-// eight independent FMA chains hide the FMA latency.
+// The AVX2 kernels process two horizontally adjacent grid positions together where they can,
+// so each kernel (or gradient) row loaded serves both and eight independent FMA chains hide the
+// FMA latency; a lone position splits its sum into two accumulator sets (even and odd terms).
 
 #include "CDirectConvolution.h"
 
@@ -184,12 +185,12 @@ static void gradient_portable(const dc_geometry *g, const float *restrict image,
     } while (0)
 
 /// Runs BODY with a compile-time vector count V = min(4, remaining / 8).
-#define DC_WITH_VECTORS(REMAINING, BODY)                                                        \
+#define DC_WITH_VECTORS(REMAINING, ...)                                                         \
     switch ((REMAINING) >= 32 ? 4 : (REMAINING) / 8) {                                          \
-    case 4: { enum { V = 4 }; BODY; break; }                                                    \
-    case 3: { enum { V = 3 }; BODY; break; }                                                    \
-    case 2: { enum { V = 2 }; BODY; break; }                                                    \
-    default: { enum { V = 1 }; BODY; break; }                                                   \
+    case 4: { enum { V = 4 }; __VA_ARGS__; break; }                                             \
+    case 3: { enum { V = 3 }; __VA_ARGS__; break; }                                             \
+    case 2: { enum { V = 2 }; __VA_ARGS__; break; }                                             \
+    default: { enum { V = 1 }; __VA_ARGS__; break; }                                            \
     }
 
 // Operand accessors for DC_BROADCAST_PRODUCT (they name the kernels' local variables).
@@ -198,47 +199,150 @@ static void gradient_portable(const dc_geometry *g, const float *restrict image,
 #define DC_INPUT(f) (row + (f))
 #define DC_TROW(f) (transposed + (f) * width + r0)
 
+/// Two horizontally adjacent interior positions share each load of the kernel rows (eight
+/// independent FMA chains); other positions use two accumulator sets over their entries.
 DC_AVX2 static void correlate_avx2(const dc_geometry *g, const float *restrict image, const float *restrict kernel,
                                    float *restrict grid, long first, long count) {
-    const long F = g->gridChannels;
-    DC_FOR_EACH_POSITION(const float, image, float, grid, {
-        for (long f0 = 0; f0 < F; f0 += 32) {
-            DC_WITH_VECTORS(F - f0, DC_BROADCAST_PRODUCT(V, e->count, DC_PIXEL, DC_KROW, row + f0));
+    const long F = g->gridChannels, imageSize = g->imageHeight * g->imageWidth * g->channels;
+    dc_entries interior, border;
+    all_entries(g, &interior);
+    for (long n = first; n < first + count; n++) {
+        const float *img = image + n * imageSize;
+        for (long gy = 0; gy < g->gridHeight; gy++) {
+            for (long gx = 0; gx < g->gridWidth;) {
+                float *row = grid + ((n * g->gridHeight + gy) * g->gridWidth + gx) * F;
+                long base, nextBase = 0;
+                const dc_entries *e = entries_at(g, gy, gx, &interior, &border, &base);
+                const int paired = e == &interior && gx + 1 < g->gridWidth &&
+                                   entries_at(g, gy, gx + 1, &interior, &border, &nextBase) == &interior;
+                const float *at = img + base, *next = img + nextBase;
+                for (long f0 = 0; f0 < F; f0 += 32) {
+                    if (paired) {
+                        DC_WITH_VECTORS(F - f0, {
+                            __m256 a[4], b[4];
+                            for (int v = 0; v < V; v++) a[v] = b[v] = _mm256_setzero_ps();
+                            for (long j = 0; j < e->count; j++) {
+                                const __m256 s = _mm256_broadcast_ss(at + e->offsets[j]);
+                                const __m256 s2 = _mm256_broadcast_ss(next + e->offsets[j]);
+                                const float *w = kernel + e->rows[j] * F + f0;
+                                for (int v = 0; v < V; v++) {
+                                    const __m256 k = _mm256_loadu_ps(w + 8 * v);
+                                    a[v] = _mm256_fmadd_ps(s, k, a[v]);
+                                    b[v] = _mm256_fmadd_ps(s2, k, b[v]);
+                                }
+                            }
+                            for (int v = 0; v < V; v++) {
+                                _mm256_storeu_ps(row + f0 + 8 * v, a[v]);
+                                _mm256_storeu_ps(row + F + f0 + 8 * v, b[v]);
+                            }
+                        });
+                    } else {
+                        DC_WITH_VECTORS(F - f0, DC_BROADCAST_PRODUCT(V, e->count, DC_PIXEL, DC_KROW, row + f0));
+                    }
+                }
+                gx += paired ? 2 : 1;
+            }
         }
-    });
+    }
 }
 
+/// Two horizontally adjacent positions share each load of the transposed kernel: their two
+/// products u, u2 are computed together (eight independent FMA chains), then scattered in order.
 DC_AVX2 static void scatter_avx2(const dc_geometry *g, const float *restrict grid, const float *restrict transposed,
                                  float *restrict image, long first, long count) {
     const long F = g->gridChannels, width = dc_transposed_kernel_width(g);
-    float u[DC_MAX_TAPS * DC_MAX_CHANNELS + 32];
-    memset(image + first * g->imageHeight * g->imageWidth * g->channels, 0,
-           (size_t)(count * g->imageHeight * g->imageWidth * g->channels) * sizeof(float));
-    DC_FOR_EACH_POSITION(float, image, const float, grid, {
-        for (long r0 = 0; r0 < width; r0 += 32) {
-            DC_WITH_VECTORS(width - r0, DC_BROADCAST_PRODUCT(V, F, DC_INPUT, DC_TROW, u + r0));
+    const long imageSize = g->imageHeight * g->imageWidth * g->channels;
+    float u[DC_MAX_TAPS * DC_MAX_CHANNELS + 32], u2[DC_MAX_TAPS * DC_MAX_CHANNELS + 32];
+    dc_entries interior, border;
+    all_entries(g, &interior);
+    memset(image + first * imageSize, 0, (size_t)(count * imageSize) * sizeof(float));
+    for (long n = first; n < first + count; n++) {
+        float *img = image + n * imageSize;
+        for (long gy = 0; gy < g->gridHeight; gy++) {
+            for (long gx = 0; gx < g->gridWidth;) {
+                const float *row = grid + ((n * g->gridHeight + gy) * g->gridWidth + gx) * F;
+                const int paired = gx + 1 < g->gridWidth;
+                for (long r0 = 0; r0 < width; r0 += 32) {
+                    if (paired) {
+                        DC_WITH_VECTORS(width - r0, {
+                            __m256 a[4], b[4];
+                            for (int v = 0; v < V; v++) a[v] = b[v] = _mm256_setzero_ps();
+                            for (long f = 0; f < F; f++) {
+                                const __m256 s = _mm256_broadcast_ss(row + f), s2 = _mm256_broadcast_ss(row + F + f);
+                                const float *w = transposed + f * width + r0;
+                                for (int v = 0; v < V; v++) {
+                                    const __m256 k = _mm256_loadu_ps(w + 8 * v);
+                                    a[v] = _mm256_fmadd_ps(s, k, a[v]);
+                                    b[v] = _mm256_fmadd_ps(s2, k, b[v]);
+                                }
+                            }
+                            for (int v = 0; v < V; v++) {
+                                _mm256_storeu_ps(u + r0 + 8 * v, a[v]);
+                                _mm256_storeu_ps(u2 + r0 + 8 * v, b[v]);
+                            }
+                        });
+                    } else {
+                        DC_WITH_VECTORS(width - r0, DC_BROADCAST_PRODUCT(V, F, DC_INPUT, DC_TROW, u + r0));
+                    }
+                }
+                for (long k = 0; k < (paired ? 2 : 1); k++) {
+                    long base;
+                    const dc_entries *e = entries_at(g, gy, gx + k, &interior, &border, &base);
+                    const float *values = k == 0 ? u : u2;
+                    float *at = img + base;
+                    for (long j = 0; j < e->count; j++) at[e->offsets[j]] += values[e->rows[j]];
+                }
+                gx += paired ? 2 : 1;
+            }
         }
-        for (long j = 0; j < e->count; j++) at[e->offsets[j]] += u[e->rows[j]];
-    });
+    }
 }
 
+/// Two horizontally adjacent interior positions share each load and store of the gradient
+/// rows (the same rows, pixels one stride apart), halving the memory traffic of the update.
 DC_AVX2 static void gradient_avx2(const dc_geometry *g, const float *restrict image, const float *restrict grid,
                                   float *restrict gradient, long first, long count) {
-    const long F = g->gridChannels;
-    DC_FOR_EACH_POSITION(const float, image, const float, grid, {
-        for (long f0 = 0; f0 < F; f0 += 32) {
-            DC_WITH_VECTORS(F - f0, {
-                __m256 d[4];
-                for (int v = 0; v < V; v++) d[v] = _mm256_loadu_ps(row + f0 + 8 * v);
-                for (long j = 0; j < e->count; j++) {
-                    const __m256 s = _mm256_broadcast_ss(at + e->offsets[j]);
-                    float *dw = gradient + e->rows[j] * F + f0;
-                    for (int v = 0; v < V; v++)
-                        _mm256_storeu_ps(dw + 8 * v, _mm256_fmadd_ps(s, d[v], _mm256_loadu_ps(dw + 8 * v)));
+    const long F = g->gridChannels, imageSize = g->imageHeight * g->imageWidth * g->channels;
+    dc_entries interior, border;
+    all_entries(g, &interior);
+    for (long n = first; n < first + count; n++) {
+        const float *img = image + n * imageSize;
+        for (long gy = 0; gy < g->gridHeight; gy++) {
+            for (long gx = 0; gx < g->gridWidth;) {
+                const float *row = grid + ((n * g->gridHeight + gy) * g->gridWidth + gx) * F;
+                long base, nextBase = 0;
+                const dc_entries *e = entries_at(g, gy, gx, &interior, &border, &base);
+                const int paired = e == &interior && gx + 1 < g->gridWidth &&
+                                   entries_at(g, gy, gx + 1, &interior, &border, &nextBase) == &interior;
+                const float *at = img + base, *next = img + nextBase;
+                for (long f0 = 0; f0 < F; f0 += 32) {
+                    DC_WITH_VECTORS(F - f0, {
+                        __m256 d[4], d2[4];
+                        for (int v = 0; v < V; v++) d[v] = _mm256_loadu_ps(row + f0 + 8 * v);
+                        if (paired) {
+                            for (int v = 0; v < V; v++) d2[v] = _mm256_loadu_ps(row + F + f0 + 8 * v);
+                            for (long j = 0; j < e->count; j++) {
+                                const __m256 s = _mm256_broadcast_ss(at + e->offsets[j]);
+                                const __m256 s2 = _mm256_broadcast_ss(next + e->offsets[j]);
+                                float *dw = gradient + e->rows[j] * F + f0;
+                                for (int v = 0; v < V; v++)
+                                    _mm256_storeu_ps(dw + 8 * v, _mm256_fmadd_ps(s2, d2[v],
+                                        _mm256_fmadd_ps(s, d[v], _mm256_loadu_ps(dw + 8 * v))));
+                            }
+                        } else {
+                            for (long j = 0; j < e->count; j++) {
+                                const __m256 s = _mm256_broadcast_ss(at + e->offsets[j]);
+                                float *dw = gradient + e->rows[j] * F + f0;
+                                for (int v = 0; v < V; v++)
+                                    _mm256_storeu_ps(dw + 8 * v, _mm256_fmadd_ps(s, d[v], _mm256_loadu_ps(dw + 8 * v)));
+                            }
+                        }
+                    });
                 }
-            });
+                gx += paired ? 2 : 1;
+            }
         }
-    });
+    }
 }
 
 static int cpu_has_avx2(void) {
