@@ -184,6 +184,27 @@ static void gradient_portable(const dc_geometry *g, const float *restrict image,
         for (int v = 0; v < (V); v++) _mm256_storeu_ps((OUT) + 8 * v, _mm256_add_ps(a[v], b[v])); \
     } while (0)
 
+/// The products of two positions with the same rows: Σ_j broadcast(x[j]) · rows[j] into OUT and
+/// Σ_j broadcast(x2[j]) · rows[j] into OUT2, each row loaded once for both.
+#define DC_PAIRED_PRODUCT(V, TERMS, SCALAR_AT, SCALAR2_AT, ROW_AT, OUT, OUT2)                    \
+    do {                                                                                        \
+        __m256 a[4], b[4];                                                                      \
+        for (int v = 0; v < (V); v++) a[v] = b[v] = _mm256_setzero_ps();                        \
+        for (long j = 0; j < (TERMS); j++) {                                                    \
+            const __m256 s = _mm256_broadcast_ss(SCALAR_AT(j)), s2 = _mm256_broadcast_ss(SCALAR2_AT(j)); \
+            const float *w = ROW_AT(j);                                                         \
+            for (int v = 0; v < (V); v++) {                                                     \
+                const __m256 k = _mm256_loadu_ps(w + 8 * v);                                    \
+                a[v] = _mm256_fmadd_ps(s, k, a[v]);                                             \
+                b[v] = _mm256_fmadd_ps(s2, k, b[v]);                                            \
+            }                                                                                   \
+        }                                                                                       \
+        for (int v = 0; v < (V); v++) {                                                         \
+            _mm256_storeu_ps((OUT) + 8 * v, a[v]);                                              \
+            _mm256_storeu_ps((OUT2) + 8 * v, b[v]);                                             \
+        }                                                                                       \
+    } while (0)
+
 /// Runs BODY with a compile-time vector count V = min(4, remaining / 8).
 #define DC_WITH_VECTORS(REMAINING, ...)                                                         \
     switch ((REMAINING) >= 32 ? 4 : (REMAINING) / 8) {                                          \
@@ -195,6 +216,8 @@ static void gradient_portable(const dc_geometry *g, const float *restrict image,
 
 // Operand accessors for DC_BROADCAST_PRODUCT (they name the kernels' local variables).
 #define DC_PIXEL(j) (at + e->offsets[j])
+#define DC_NEXT_PIXEL(j) (next + e->offsets[j])
+#define DC_NEXT_INPUT(f) (row + F + (f))
 #define DC_KROW(j) (kernel + e->rows[j] * F + f0)
 #define DC_INPUT(f) (row + (f))
 #define DC_TROW(f) (transposed + (f) * width + r0)
@@ -218,24 +241,7 @@ DC_AVX2 static void correlate_avx2(const dc_geometry *g, const float *restrict i
                 const float *at = img + base, *next = img + nextBase;
                 for (long f0 = 0; f0 < F; f0 += 32) {
                     if (paired) {
-                        DC_WITH_VECTORS(F - f0, {
-                            __m256 a[4], b[4];
-                            for (int v = 0; v < V; v++) a[v] = b[v] = _mm256_setzero_ps();
-                            for (long j = 0; j < e->count; j++) {
-                                const __m256 s = _mm256_broadcast_ss(at + e->offsets[j]);
-                                const __m256 s2 = _mm256_broadcast_ss(next + e->offsets[j]);
-                                const float *w = kernel + e->rows[j] * F + f0;
-                                for (int v = 0; v < V; v++) {
-                                    const __m256 k = _mm256_loadu_ps(w + 8 * v);
-                                    a[v] = _mm256_fmadd_ps(s, k, a[v]);
-                                    b[v] = _mm256_fmadd_ps(s2, k, b[v]);
-                                }
-                            }
-                            for (int v = 0; v < V; v++) {
-                                _mm256_storeu_ps(row + f0 + 8 * v, a[v]);
-                                _mm256_storeu_ps(row + F + f0 + 8 * v, b[v]);
-                            }
-                        });
+                        DC_WITH_VECTORS(F - f0, DC_PAIRED_PRODUCT(V, e->count, DC_PIXEL, DC_NEXT_PIXEL, DC_KROW, row + f0, row + F + f0));
                     } else {
                         DC_WITH_VECTORS(F - f0, DC_BROADCAST_PRODUCT(V, e->count, DC_PIXEL, DC_KROW, row + f0));
                     }
@@ -264,23 +270,7 @@ DC_AVX2 static void scatter_avx2(const dc_geometry *g, const float *restrict gri
                 const int paired = gx + 1 < g->gridWidth;
                 for (long r0 = 0; r0 < width; r0 += 32) {
                     if (paired) {
-                        DC_WITH_VECTORS(width - r0, {
-                            __m256 a[4], b[4];
-                            for (int v = 0; v < V; v++) a[v] = b[v] = _mm256_setzero_ps();
-                            for (long f = 0; f < F; f++) {
-                                const __m256 s = _mm256_broadcast_ss(row + f), s2 = _mm256_broadcast_ss(row + F + f);
-                                const float *w = transposed + f * width + r0;
-                                for (int v = 0; v < V; v++) {
-                                    const __m256 k = _mm256_loadu_ps(w + 8 * v);
-                                    a[v] = _mm256_fmadd_ps(s, k, a[v]);
-                                    b[v] = _mm256_fmadd_ps(s2, k, b[v]);
-                                }
-                            }
-                            for (int v = 0; v < V; v++) {
-                                _mm256_storeu_ps(u + r0 + 8 * v, a[v]);
-                                _mm256_storeu_ps(u2 + r0 + 8 * v, b[v]);
-                            }
-                        });
+                        DC_WITH_VECTORS(width - r0, DC_PAIRED_PRODUCT(V, F, DC_INPUT, DC_NEXT_INPUT, DC_TROW, u + r0, u2 + r0));
                     } else {
                         DC_WITH_VECTORS(width - r0, DC_BROADCAST_PRODUCT(V, F, DC_INPUT, DC_TROW, u + r0));
                     }
