@@ -109,7 +109,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DeepClusteringNNTests",
-            dependencies: ["DeepClusteringNN", "_TestSupport"],
+            dependencies: ["DeepClusteringNN", "CDirectConvolution", "_TestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

@@ -20,6 +20,14 @@
 #define DC_HAVE_AVX2 1
 #endif
 
+/// Set by dc_use_portable_kernels: run the portable kernels even where AVX2 is available.
+static int dc_portable_only = 0;
+
+void dc_use_portable_kernels(int portableOnly) {
+    __atomic_store_n(&dc_portable_only, portableOnly != 0, __ATOMIC_RELAXED);
+}
+
+
 // MARK: - Entries of a grid position
 
 /// The (tap, channel) entries of one grid position that fall inside the image: the image offset
@@ -336,12 +344,15 @@ DC_AVX2 static void gradient_avx2(const dc_geometry *g, const float *restrict im
 }
 
 static int cpu_has_avx2(void) {
-    static int supported = -1;  // benign race: every thread computes the same value
-    if (supported < 0) {
+    // -1 unknown; every thread that finds it unknown computes the same value.
+    static int supported = -1;
+    int value = __atomic_load_n(&supported, __ATOMIC_RELAXED);
+    if (value < 0) {
         __builtin_cpu_init();
-        supported = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+        value = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+        __atomic_store_n(&supported, value, __ATOMIC_RELAXED);
     }
-    return supported;
+    return value && !__atomic_load_n(&dc_portable_only, __ATOMIC_RELAXED);
 }
 #define DC_USE_AVX2(FILTERS) (cpu_has_avx2() && (FILTERS) % 8 == 0)
 #else
@@ -352,6 +363,8 @@ static int cpu_has_avx2(void) {
 #endif
 
 // MARK: - Entry points
+
+int dc_avx2_kernels_available(void) { return DC_USE_AVX2(8); }
 
 void dc_correlate(const dc_geometry *g, const float *image, const float *kernel, float *grid, long first, long count) {
     if (DC_USE_AVX2(g->gridChannels)) correlate_avx2(g, image, kernel, grid, first, count);

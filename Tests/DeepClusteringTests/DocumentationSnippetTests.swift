@@ -469,14 +469,28 @@ final class DoubledInputGradient: Layer {
         #expect(BLAS.threadCount >= 1)
 
         // --- PerformanceNotes: convolution workspace
-        let conv = try Conv2D(inputChannels: 1, outputChannels: 4, kernelSize: 3, padding: .same, using: &rng)
+        let conv = try Conv2D(inputChannels: 8, outputChannels: 4, kernelSize: 3, padding: .same, using: &rng)
         conv.workspaceByteLimit = 64 << 10           // 64 KiB chunks instead of the 4 MiB default
         // ---
-        let images = Tensor(randomUniform: [16, 8, 8, 1], using: &rng)
+        #expect(!conv.usesDirectKernels)
+        let images = Tensor(randomUniform: [64, 8, 8, 8], using: &rng)  // 2.4 MB of patches: 9 chunks
         let chunked = try conv.forward(images)
         conv.workspaceByteLimit = ConvolutionDefaults.workspaceByteLimit
         let whole = try conv.inference(images)
-        #expect(chunked.shape == [16, 8, 8, 4])
+        #expect(chunked.shape == [64, 8, 8, 4])
         #expect(zip(chunked.scalars, whole.scalars).allSatisfy { abs($0 - $1) < 1e-5 })
+
+        // --- PerformanceNotes: direct kernels
+        let first = try Conv2D(inputChannels: 1, outputChannels: 32, kernelSize: 5, stride: 2, padding: .same, using: &rng)
+        print(first.usesDirectKernels)               // true: 1 input channel, 25 taps
+        first.algorithm = .im2col                    // the GEMM path instead
+        // ---
+        let digits = Tensor(randomUniform: [3, 28, 28, 1], using: &rng)
+        let viaGEMM = try first.inference(digits)
+        first.algorithm = .automatic
+        #expect(first.usesDirectKernels)
+        let direct = try first.inference(digits)
+        #expect(direct.shape == [3, 14, 14, 32])
+        #expect(zip(direct.scalars, viaGEMM.scalars).allSatisfy { abs($0 - $1) < 1e-5 })
     }
 }

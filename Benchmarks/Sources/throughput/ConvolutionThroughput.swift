@@ -30,7 +30,7 @@ final class ConvolutionSGEMMFloor {
     }
     private var steps: [(Step, Buffers)] = []
     /// The step of the network's first layer, which computes no input gradient (nil when that
-    /// layer runs direct kernels).
+    /// layer issues no GEMM, e.g. a Flatten).
     private var firstLayerStep: Int?
     private var names: [String] = []
     /// The layers that run direct convolution kernels in training, so that their GEMMs here are

@@ -57,4 +57,11 @@ void dc_transpose_kernel(const dc_geometry *g, const float *kernel, float *trans
 void dc_accumulate_kernel_gradient(const dc_geometry *g, const float *image, const float *grid,
                                    float *gradient, long first, long count);
 
+/// For tests: with a nonzero argument every call runs the portable kernels, also on CPUs with
+/// AVX2 + FMA; zero restores the automatic choice. Affects all threads.
+void dc_use_portable_kernels(int portableOnly);
+
+/// Whether calls currently run the AVX2 + FMA kernels (for filter counts that are multiples of 8).
+int dc_avx2_kernels_available(void);
+
 #endif

@@ -39,6 +39,7 @@ import _TestSupport
         var rng = SeededGenerator(seed: 3)
         let layer = try Conv2D(
             inputChannels: 3, outputChannels: 4, kernelSize: 3, stride: 2, padding: .same, activation: .relu, using: &rng)
+        layer.algorithm = .im2col  // chunking applies to the patch matrix
         let x = Tensor(randomUniform: [5, 9, 8, 3], in: -1...1, using: &rng)
         let upstream = Tensor(randomNormal: [5, 5, 4, 4], using: &rng)
         var results: [(Tensor, Tensor, Tensor, Tensor)] = []
@@ -61,8 +62,10 @@ import _TestSupport
     @Test func gradientsAccumulateAndInputGradientCanBeSkipped() throws {
         var rng = SeededGenerator(seed: 4)
         let layer = try Conv2D(inputChannels: 2, outputChannels: 3, kernelSize: 3, padding: .same, activation: .tanh, using: &rng)
-        try expectGradientsAccumulate(layer, input: Tensor(randomUniform: [3, 5, 5, 2], using: &rng)) {
-            layer.workspaceByteLimit = $0
+        let x = Tensor(randomUniform: [3, 5, 5, 2], using: &rng)
+        for algorithm in [ConvolutionAlgorithm.im2col, .automatic] {
+            layer.algorithm = algorithm
+            try expectGradientsAccumulate(layer, input: x) { layer.workspaceByteLimit = $0 }
         }
     }
 
@@ -92,7 +95,10 @@ import _TestSupport
         var rng = SeededGenerator(seed: 11)
         let layer = try Conv2D(inputChannels: 3, outputChannels: 4, kernelSize: 3, stride: 2, padding: .same, activation: .relu, using: &rng)
         let x = Tensor(randomUniform: [4, 9, 8, 3], using: &rng)
-        try expectWorkspacesReused(layer, input: x)
+        for algorithm in [ConvolutionAlgorithm.im2col, .automatic] {
+            layer.algorithm = algorithm
+            try expectWorkspacesReused(layer, input: x)
+        }
     }
 
     /// Large enough for the bias gradient to be summed in parallel blocks.

@@ -28,13 +28,18 @@ import _TestSupport
         let conv = try Conv2D(kernel: kernel, stride: (stride, stride), padding: padding)
         let transposed = try Conv2DTranspose(kernel: kernel, stride: (stride, stride), padding: padding)  // 4 → 2
         let x = Tensor(randomNormal: [2, 4, 5, 4], using: &rng)
-        let y = try transposed.forward(x)
-        let z = Tensor(randomNormal: y.shape, using: &rng)
-        let cz = try conv.forward(z)
-        #expect(cz.shape == x.shape)
-        let lhs = zip(cz.scalars, x.scalars).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
-        let rhs = zip(z.scalars, y.scalars).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
-        #expect(abs(lhs - rhs) < 1e-3 * max(1, abs(lhs)))
+        let z = Tensor(randomNormal: try transposed.outputShape(forInputShape: x.shape), using: &rng)
+        for algorithm in [ConvolutionAlgorithm.im2col, .automatic] {  // 2 image channels: direct kernels
+            conv.algorithm = algorithm
+            transposed.algorithm = algorithm
+            #expect(conv.usesDirectKernels == (algorithm == .automatic) && transposed.usesDirectKernels == conv.usesDirectKernels)
+            let y = try transposed.forward(x)
+            let cz = try conv.forward(z)
+            #expect(cz.shape == x.shape)
+            let lhs = zip(cz.scalars, x.scalars).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+            let rhs = zip(z.scalars, y.scalars).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+            #expect(abs(lhs - rhs) < 1e-3 * max(1, abs(lhs)), "\(algorithm)")
+        }
     }
 
     @Test func shapesFollowKerasRules() throws {
@@ -54,6 +59,7 @@ import _TestSupport
         var rng = SeededGenerator(seed: 3)
         let layer = try Conv2DTranspose(
             inputChannels: 3, outputChannels: 2, kernelSize: 5, stride: 2, padding: .same, activation: .relu, using: &rng)
+        layer.algorithm = .im2col  // chunking applies to the patch matrix
         let x = Tensor(randomUniform: [5, 4, 3, 3], in: -1...1, using: &rng)
         let upstream = Tensor(randomNormal: [5, 8, 6, 2], using: &rng)
         var results: [(Tensor, Tensor, Tensor, Tensor)] = []
@@ -75,15 +81,20 @@ import _TestSupport
         var rng = SeededGenerator(seed: 11)
         let layer = try Conv2DTranspose(inputChannels: 3, outputChannels: 2, kernelSize: 5, stride: 2, padding: .same, activation: .tanh, using: &rng)
         let x = Tensor(randomUniform: [4, 4, 3, 3], using: &rng)
-        try expectWorkspacesReused(layer, input: x)
+        for algorithm in [ConvolutionAlgorithm.im2col, .automatic] {
+            layer.algorithm = algorithm
+            try expectWorkspacesReused(layer, input: x)
+        }
     }
 
     @Test func gradientsAccumulateAndInputGradientCanBeSkipped() throws {
         var rng = SeededGenerator(seed: 4)
         let layer = try Conv2DTranspose(
             inputChannels: 2, outputChannels: 3, kernelSize: 3, stride: 2, padding: .same, using: &rng)
-        try expectGradientsAccumulate(layer, input: Tensor(randomUniform: [3, 4, 5, 2], using: &rng)) {
-            layer.workspaceByteLimit = $0
+        let x = Tensor(randomUniform: [3, 4, 5, 2], using: &rng)
+        for algorithm in [ConvolutionAlgorithm.im2col, .automatic] {
+            layer.algorithm = algorithm
+            try expectGradientsAccumulate(layer, input: x) { layer.workspaceByteLimit = $0 }
         }
     }
 }

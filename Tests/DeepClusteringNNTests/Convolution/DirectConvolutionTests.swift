@@ -1,11 +1,14 @@
+import CDirectConvolution
 import DeepClusteringCore
 import DeepClusteringNN
 import Testing
 import _TestSupport
 
 /// The direct kernels (``ConvolutionAlgorithm/automatic`` on thin image sides) against im2col +
-/// GEMM on the same layer: forward output, kernel, bias and input gradients.
-@Suite struct DirectConvolutionTests {
+/// GEMM on the same layer: forward output, kernel, bias and input gradients, for the AVX2 + FMA
+/// kernels (where the CPU has them) and for the portable ones (forced). Serialized: forcing the
+/// portable kernels is process-wide.
+@Suite(.serialized) struct DirectConvolutionTests {
     /// A thin layer configuration: image side `imageChannels`, grid side `gridChannels`.
     struct Case: Sendable, CustomStringConvertible {
         var height: Int, width: Int, imageChannels: Int, gridChannels: Int
@@ -21,6 +24,15 @@ import _TestSupport
             // A filter count that is not a multiple of 8 (portable path) and more filters than one block.
             Case(height: 9, width: 10, imageChannels: 2, gridChannels: 13, kernel: 4, stride: (1, 1), padding: .same),
             Case(height: 12, width: 12, imageChannels: 4, gridChannels: 40, kernel: 3, stride: (3, 3), padding: .same),
+            // Three vectors of filters; seven interior columns, so an interior position next to the border.
+            Case(height: 7, width: 9, imageChannels: 1, gridChannels: 24, kernel: 3, stride: (1, 1), padding: .same),
+            // 40 filters (a block of 32 and one of 8) on an odd grid width (unpaired last column).
+            Case(height: 6, width: 7, imageChannels: 2, gridChannels: 40, kernel: 3, stride: (1, 1), padding: .valid),
+            // Strides larger than the kernel (pixels no tap reads).
+            Case(height: 10, width: 11, imageChannels: 1, gridChannels: 8, kernel: 2, stride: (3, 3), padding: .valid),
+            // One row; an image smaller than the kernel.
+            Case(height: 1, width: 7, imageChannels: 1, gridChannels: 16, kernel: 3, stride: (1, 2), padding: .same),
+            Case(height: 3, width: 3, imageChannels: 2, gridChannels: 8, kernel: 5, stride: (1, 1), padding: .same),
         ]
     }
 
@@ -46,8 +58,25 @@ import _TestSupport
         }
     }
 
-    @Test(arguments: Case.all)
-    func conv2DMatchesIm2col(_ c: Case) throws {
+    /// Runs `body` with the portable kernels forced (or not), restoring the automatic choice.
+    private func withKernels(portableOnly: Bool, _ body: () throws -> Void) rethrows {
+        dc_use_portable_kernels(portableOnly ? 1 : 0)
+        defer { dc_use_portable_kernels(0) }
+        if portableOnly { #expect(dc_avx2_kernels_available() == 0) }
+        try body()
+    }
+
+    @Test(arguments: Case.all, [false, true])
+    func conv2DMatchesIm2col(_ c: Case, portableOnly: Bool) throws {
+        try withKernels(portableOnly: portableOnly) { try conv2DMatchesIm2col(c) }
+    }
+
+    @Test(arguments: Case.all, [false, true])
+    func conv2DTransposeMatchesIm2col(_ c: Case, portableOnly: Bool) throws {
+        try withKernels(portableOnly: portableOnly) { try conv2DTransposeMatchesIm2col(c) }
+    }
+
+    private func conv2DMatchesIm2col(_ c: Case) throws {
         var rng = SeededGenerator(seed: 21)
         let layer = try Conv2D(
             inputChannels: c.imageChannels, outputChannels: c.gridChannels, kernelSize: c.kernel,
@@ -59,8 +88,7 @@ import _TestSupport
         try expectAgreement(strided, input: x, seed: 22, label: "\(c)")
     }
 
-    @Test(arguments: Case.all)
-    func conv2DTransposeMatchesIm2col(_ c: Case) throws {
+    private func conv2DTransposeMatchesIm2col(_ c: Case) throws {
         var rng = SeededGenerator(seed: 23)
         let layer = try Conv2DTranspose(
             inputChannels: c.gridChannels, outputChannels: c.imageChannels, kernelSize: c.kernel,
