@@ -202,7 +202,8 @@ struct DECCommand: ParsableCommand {
 
     func pretrain(_ autoencoder: Autoencoder, on x: Tensor, augmentation: ImageAugmentation?, report: RunReport) throws {
         let epochs = pretrainEpochs ?? (arch == .dense ? 300 : 100)
-        let optimizer = try (pretrainingOptions.pretrainOptimizer ?? .seedDefault(for: arch)).make()
+        let optimizer = try (pretrainingOptions.pretrainOptimizer ?? .seedDefault(for: arch))
+            .make(learningRate: pretrainingOptions.pretrainLearningRate)
         let batches = (x.shape[0] + batchSize - 1) / batchSize
         var bar = ProgressBar(total: batches, label: "pretrain 1/\(epochs)", logsWhenNotInteractive: false)
         var epochLosses: [Float] = []

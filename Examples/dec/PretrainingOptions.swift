@@ -27,12 +27,12 @@ enum PretrainingOptimizer: String, ExpressibleByArgument, CaseIterable {
         arch == .dense ? .sgd : .adadelta
     }
 
-    /// A fresh optimizer of this kind.
-    func make() throws -> any Optimizer {
+    /// A fresh optimizer of this kind, with `learningRate` or the kind's default (1, 0.001, 1).
+    func make(learningRate: Float? = nil) throws -> any Optimizer {
         switch self {
-        case .sgd: return try SGD(learningRate: 1, momentum: 0.9)
-        case .adam: return try Adam()
-        case .adadelta: return try Adadelta()
+        case .sgd: return try SGD(learningRate: learningRate ?? 1, momentum: 0.9)
+        case .adam: return try Adam(learningRate: learningRate ?? 0.001)
+        case .adadelta: return try Adadelta(learningRate: learningRate ?? 1)
         }
     }
 }
@@ -55,6 +55,9 @@ struct PretrainingOptions: ParsableArguments {
     @Option(help: "End-to-end pretraining optimizer: \(PretrainingOptimizer.allCases.map(\.rawValue).joined(separator: "|")) (default: sgd (lr 1, momentum 0.9) for dense, adadelta for conv, as the seed).")
     var pretrainOptimizer: PretrainingOptimizer?
 
+    @Option(help: "Pretraining learning rate (default: sgd 1, adam 0.001, adadelta 1; layerwise 0.1, the DEC paper's, for every stage).")
+    var pretrainLearningRate: Float?
+
     @Option(help: "With --pretraining layerwise: epochs per layer pair (default: the paper's 50000 iterations, ≈183 epochs of MNIST-70k).")
     var layerwiseEpochs: Int?
 
@@ -68,6 +71,9 @@ struct PretrainingOptions: ParsableArguments {
         if let e = layerwiseEpochs, e < 0 { throw ValidationError("--layerwise-epochs must be ≥ 0, found \(e)") }
         if let e = fineTuneEpochs, e < 0 { throw ValidationError("--fine-tune-epochs must be ≥ 0, found \(e)") }
         if let e = layerwiseDecayEpochs, e <= 0 { throw ValidationError("--layerwise-decay-epochs must be positive, found \(e)") }
+        if let lr = pretrainLearningRate, !(lr.isFinite && lr > 0) {
+            throw ValidationError("--pretrain-learning-rate must be positive and finite, found \(lr)")
+        }
         if pretraining == .endToEnd, layerwiseEpochs != nil || fineTuneEpochs != nil || layerwiseDecayEpochs != nil {
             throw ValidationError("--layerwise-epochs, --fine-tune-epochs and --layerwise-decay-epochs need --pretraining layerwise")
         }
@@ -90,9 +96,10 @@ extension DECCommand {
         if let e = pretrainingOptions.layerwiseEpochs { config.layerLength = .epochs(e) }
         if let e = pretrainingOptions.fineTuneEpochs { config.fineTuningLength = .epochs(e) }
         if let e = pretrainingOptions.layerwiseDecayEpochs { config.learningRateDecayInterval = .epochs(e) }
+        if let lr = pretrainingOptions.pretrainLearningRate { config.learningRate = lr }
         config.batchSize = batchSize
         config.seed = seed
-        say("layerwise pretraining: \(config.layerLength) per layer, fine-tuning \(config.fineTuningLength), learning rate ÷10 every \(config.learningRateDecayInterval), batch \(batchSize)")
+        say("layerwise pretraining: \(config.layerLength) per layer, fine-tuning \(config.fineTuningLength), learning rate \(config.learningRate) ÷10 every \(config.learningRateDecayInterval), batch \(batchSize)")
         let batches = (x.shape[0] + batchSize - 1) / batchSize
         var bar: ProgressBar?
         var rows: [[String]] = []
@@ -111,6 +118,7 @@ extension DECCommand {
             to: report.path("autoencoder.safetensors"),
             metadata: ["architecture": arch.rawValue, "pretraining": "layerwise",
                        "layer_length": "\(config.layerLength)", "fine_tuning_length": "\(config.fineTuningLength)",
+                       "learning_rate": "\(config.learningRate)",
                        "learning_rate_decay_interval": "\(config.learningRateDecayInterval)"])
         try CSVFormat().write(rows: rows, columnNames: ["stage", "epoch", "loss"], to: report.path("pretrain_history.csv"))
     }

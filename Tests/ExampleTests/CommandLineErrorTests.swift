@@ -59,6 +59,8 @@ import Testing
         ("dec", ["--dataset", "npy", "--file", "x.npy", "--pretraining", "layerwise", "--pretrain-optimizer", "adam"],
          "--pretrain-optimizer"),
         ("dec", ["--dataset", "npy", "--file", "x.npy", "--layerwise-decay-epochs", "5"], "--layerwise-decay-epochs"),
+        ("dec", ["--dataset", "npy", "--file", "x.npy", "--pretrain-learning-rate", "0"], "--pretrain-learning-rate"),
+        ("dec", ["--dataset", "npy", "--file", "x.npy", "--pretrain-learning-rate", "nan"], "--pretrain-learning-rate"),
         ("dec", ["--dataset", "npy", "--file", "x.npy", "--pretraining", "layerwise", "--layerwise-decay-epochs", "0"],
          "--layerwise-decay-epochs"),
         ("kmeans", ["--dataset", "cifar"], "cifar"),
