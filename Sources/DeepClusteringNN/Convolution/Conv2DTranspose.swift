@@ -254,24 +254,7 @@ public final class Conv2DTranspose: Layer {
 
         if computingInputGradient { inputGradient.prepareForOverwrite(shape: input.shape) }
         if usesDirectKernels {
-            withPointer(input) { x in
-                withPointer(dZ) { dz in
-                    kernel.accumulateGradient { dw, overwrite in
-                        // ∂W[ky, kx, o, c] (+)= Σ ∂Z[pixel, o] · X[position, c]
-                        g.accumulateKernelGradient(
-                            image: dz, grid: x, gridChannels: inC, imageCount: n, into: dw, overwrite: overwrite,
-                            partials: &partialKernelGradients)
-                    }
-                    guard computingInputGradient else { return }
-                    // ∂X = the convolution of ∂Z with the kernel
-                    withPointer(kernel.value) { w in
-                        withMutablePointer(&inputGradient) { dx in
-                            g.correlate(dz, kernel: w, gridChannels: inC, imageCount: n, into: dx)
-                        }
-                    }
-                }
-            }
-            cachedInput = nil
+            backwardDirect(input: input, dZ: dZ, geometry: g, computingInputGradient: computingInputGradient)
             return computingInputGradient ? inputGradient : .empty
         }
         input.withUnsafeBufferPointer { x in
@@ -305,6 +288,28 @@ public final class Conv2DTranspose: Layer {
         }
         cachedInput = nil
         return computingInputGradient ? inputGradient : .empty
+    }
+
+    /// The backward pass through the direct kernels: `∂W[ky, kx, o, c] (+)= Σ ∂Z[pixel, o] ·
+    /// X[position, c]`, and `∂X` as the convolution of `∂Z` with the kernel.
+    private func backwardDirect(input: Tensor, dZ: Tensor, geometry g: ConvolutionGeometry, computingInputGradient: Bool) {
+        let n = input.shape[0], inC = inputChannels
+        withPointer(input) { x in
+            withPointer(dZ) { dz in
+                kernel.accumulateGradient { dw, overwrite in
+                    g.accumulateKernelGradient(
+                        image: dz, grid: x, gridChannels: inC, imageCount: n, into: dw, overwrite: overwrite,
+                        partials: &partialKernelGradients)
+                }
+                guard computingInputGradient else { return }
+                withPointer(kernel.value) { w in
+                    withMutablePointer(&inputGradient) { dx in
+                        g.correlate(dz, kernel: w, gridChannels: inC, imageCount: n, into: dx)
+                    }
+                }
+            }
+        }
+        cachedInput = nil
     }
 
     /// Drops the cached input and releases the workspaces.
