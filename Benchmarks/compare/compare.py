@@ -4,11 +4,22 @@ on this machine, one after the other, and prints a side-by-side Markdown table w
 
 Usage (from the repository root):
     python3 Benchmarks/compare/compare.py --data-dir ../shared/data/mnist [--only dense,conv,kmeans,dec]
+        [--isa as-set|avx2|native]
 
 The Swift side is built in release mode first. Each workload runs once per side; on a shared
 machine run it twice and keep the second table (the script prints the load average before and
 after). The PyTorch side (pytorch_workloads.py, CPU) runs where `import torch` works; k-means
 has no PyTorch counterpart (the Keras column's scikit-learn run covers it).
+
+`--isa` fixes which vector instructions every side may use, so that the comparison is on the same
+instruction set. OpenBLAS reads OPENBLAS_CORETYPE, oneDNN (under TensorFlow and PyTorch) reads
+ONEDNN_MAX_CPU_ISA and MKL reads MKL_ENABLE_INSTRUCTIONS; none of them reads the others'.
+  as-set  the environment as it is (the default). A machine may pin OpenBLAS to older kernels
+          (OPENBLAS_CORETYPE, OPENBLAS_L2_SIZE) while oneDNN still uses AVX-512.
+  avx2    every side limited to AVX2 + FMA: OpenBLAS's Haswell kernels, oneDNN and MKL at AVX2.
+  native  nothing pinned: OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE removed for these commands
+          only, so each library runs the kernels it detects (AVX-512 where the CPU has it).
+The table's header names the OpenBLAS kernels DeepClustering ran and the variables set.
 """
 import argparse
 import os
@@ -46,10 +57,19 @@ def loadavg():
         return " ".join(f.read().split()[:3])
 
 
+ISA_SETTINGS = {
+    "as-set": ({}, []),
+    "avx2": ({"OPENBLAS_CORETYPE": "Haswell", "ONEDNN_MAX_CPU_ISA": "AVX2", "MKL_ENABLE_INSTRUCTIONS": "AVX2"},
+             ["OPENBLAS_L2_SIZE"]),
+    "native": ({}, ["OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "ONEDNN_MAX_CPU_ISA", "MKL_ENABLE_INSTRUCTIONS"]),
+}
+ENV = dict(os.environ)
+
+
 def run(cmd, **kw):
     print("$", " ".join(cmd), file=sys.stderr, flush=True)
     t = time.time()
-    p = subprocess.run(cmd, capture_output=True, text=True, **kw)
+    p = subprocess.run(cmd, capture_output=True, text=True, env=ENV, **kw)
     sys.stderr.write(p.stdout + p.stderr)
     if p.returncode != 0:
         sys.exit(f"command failed ({p.returncode}): {' '.join(cmd)}")
@@ -60,17 +80,30 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data-dir", required=True, help="directory of the MNIST IDX .gz files")
     ap.add_argument("--only", default="dense,conv,kmeans,dec")
+    ap.add_argument("--isa", choices=sorted(ISA_SETTINGS), default="as-set",
+                    help="instruction set every side may use (see above)")
     args = ap.parse_args()
+    setting, removed = ISA_SETTINGS[args.isa]
+    for name in removed:
+        ENV.pop(name, None)
+    ENV.update(setting)
+    pinned = {k: v for k, v in ENV.items() if k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "ONEDNN_MAX_CPU_ISA",
+                                                     "MKL_ENABLE_INSTRUCTIONS")}
     only = [w for w in args.only.split(",") if w in WORKLOADS]
     data_dir = os.path.abspath(args.data_dir)
 
     before = loadavg()
     run(["swift", "build", "-c", "release", "--package-path", "Benchmarks", "--product", "throughput"], cwd=ROOT)
     swift = {}
+    kernels = "?"
     for w in only:
         out, _ = run(["swift", "run", "-c", "release", "--skip-build", "--package-path", "Benchmarks",
                       "throughput", "--data-dir", data_dir, "--model", w], cwd=ROOT)
         swift.update(parse(out))
+        for line in out.splitlines():
+            match = re.match(r"OpenBLAS: OpenBLAS \S+ .*?(\w+) MAX_THREADS", line)
+            if match:
+                kernels = match.group(1)
     keras_out, _ = run([sys.executable, os.path.join(HERE, "keras_workloads.py"), "--data-dir", data_dir,
                         "--only", ",".join(only)])
     keras = parse(keras_out)
@@ -90,6 +123,8 @@ def main():
 
     print(f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores; "
           f"load average before {before}, after {loadavg()}; {versions}")
+    settings = ", ".join(f"{k}={v}" for k, v in sorted(pinned.items())) or "none"
+    print(f"Instruction sets: --isa {args.isa}; OpenBLAS kernels {kernels}; variables set: {settings}")
     print()
     print("| workload | DeepClustering (s) | Keras/TF CPU (s) | PyTorch CPU (s) | Keras ÷ DeepClustering | PyTorch ÷ DeepClustering |")
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
