@@ -4,9 +4,12 @@ import Foundation
 /// Splitting large elementwise work across cores.
 ///
 /// GEMM is threaded by OpenBLAS itself; the library's own loops run in parallel only when the
-/// work is large enough to pay for waking threads (a few hundred thousand elements). Chunks are
-/// contiguous and their boundaries depend only on `count` and the thread count, so results are
-/// deterministic.
+/// work is large enough to pay for handing it to another thread (tens of thousands of elements).
+/// Chunks run on persistent helper threads that keep polling for work for a few milliseconds
+/// after each job (as OpenBLAS's workers do), so the loops between two GEMMs of a training step
+/// start at once; a loop started while the helpers are busy (from another thread, or from
+/// inside a chunk) runs on Dispatch instead. Chunks are contiguous and their boundaries depend
+/// only on `count` and the thread count, so results are deterministic.
 public enum Parallel {
     /// The number of worker threads used for the library's own loops (defaults to the number of
     /// active processors).
@@ -26,6 +29,8 @@ public enum Parallel {
             if count > 0 { body(0..<count) }
             return
         }
+        let split = { (c: Int) in body(count * c / chunks..<count * (c + 1) / chunks) }
+        if let workers = SpinningWorkers.shared, workers.run(chunks: chunks, split) { return }
         withoutActuallyEscaping(body) { body in
             nonisolated(unsafe) let work = body
             DispatchQueue.concurrentPerform(iterations: chunks) { c in

@@ -36,6 +36,8 @@ public final class Dense: Layer {
     private var preactivationGradient = Tensor.empty
     /// Workspace for `dx`.
     private var inputGradient = Tensor.empty
+    /// Workspace: per-thread column sums of `∂z` for the bias gradient.
+    private var biasGradientParts = Tensor.empty
 
     /// Creates a dense layer with freshly initialised parameters.
     /// - Parameters:
@@ -112,7 +114,7 @@ public final class Dense: Layer {
                     withMutablePointer(&output) { y in
                         BLAS.sgemm(transposeA: false, transposeB: false, m: b, n: o, k: i,
                                    a: x, lda: i, b: w, ldb: o, beta: 0, c: y, ldc: o)
-                        activation.addBiasAndApply(y, rows: b, columns: o, bias: bias)
+                        activation.addBiasAndApplyInParallel(y, rows: b, columns: o, bias: bias)
                     }
                 }
             }
@@ -136,30 +138,9 @@ public final class Dense: Layer {
         }
         cachedInput = nil
         let b = input.shape[0], i = inputSize, o = outputSize
-        let dz: Tensor
-        if activation == .identity {
-            dz = outputGradient
-            withPointer(dz) { g in
-                bias.accumulateGradient { db, overwrite in
-                    if overwrite { db.update(repeating: 0, count: o) }
-                    accumulateColumnSums(g, rows: b, columns: o, into: db)
-                }
-            }
-        } else {
-            preactivationGradient.prepareForOverwrite(shape: [b, o])
-            let activation = self.activation
-            withPointer(outputGradient) { dy in
-                withPointer(output) { y in
-                    bias.accumulateGradient { db, overwrite in
-                        if overwrite { db.update(repeating: 0, count: o) }
-                        withMutablePointer(&preactivationGradient) { dz in
-                            activation.multiplyByDerivative(dy, output: y, into: dz, rows: b, columns: o, biasGradient: db)
-                        }
-                    }
-                }
-            }
-            dz = preactivationGradient
-        }
+        let dz = activation.backpropagateInParallel(
+            outputGradient, output: output, workspace: &preactivationGradient, partialSums: &biasGradientParts,
+            bias: bias)
         withPointer(input) { x in
             withPointer(dz) { g in
                 kernel.accumulateGradient { dw, overwrite in
@@ -186,6 +167,7 @@ public final class Dense: Layer {
         cachedInput = nil
         output = .empty
         preactivationGradient = .empty
+        biasGradientParts = .empty
         inputGradient = .empty
     }
 }

@@ -156,11 +156,13 @@ func updateElementwise(
     withMutablePointer(&parameter.gradient) { g in
         withMutablePointer(&parameter.value) { p in
             // Updates are memory-bound and run right after a GEMM, while OpenBLAS's worker
-            // threads still spin on the other cores: a second thread of ours mostly waits for a
-            // core. Measured on 2 cores (dense throughput, MNIST-70k): 2 threads from 131k
-            // parameters per thread gave epoch/sgemm 1.257 and 1.259, one thread 1.177 and
-            // 1.179. Only parameters above 8 M elements are split.
-            Parallel.forEachChunk(count: n, minimumPerThread: 1 << 22) { range in
+            // still spins on the other core. With Dispatch's helpers a second thread mostly
+            // waited for a core (dense throughput 1.257 on two threads against 1.177 on one);
+            // `Parallel`'s spinning helpers pick the job up at once, so parameters from 256 k
+            // elements are split again (dense throughput with Dense's passes also split, A/B
+            // against the one-thread update on Dispatch: 1.095–1.111
+            // against 1.131–1.132 with OpenBLAS's Haswell kernels).
+            Parallel.forEachChunk(count: n, minimumPerThread: 1 << 17) { range in
                 body(p, g, slotPointers, range)
             }
         }

@@ -1,7 +1,8 @@
 import DeepClusteringCore
 
-// The fused activation kernels of ``Activation``, split across cores by rows for the large
-// `[N·OH·OW, C]` outputs of the convolution layers. Dimension letters: R rows, C columns.
+// The fused activation kernels of ``Activation``, split across cores by rows for large outputs:
+// the `[N·OH·OW, C]` outputs of the convolution layers and the `[B, units]` outputs of `Dense`.
+// Dimension letters: R rows, C columns.
 
 extension Activation {
     /// `y[r, c] ← f(y[r, c] + bias[c])` in place for a `rows × columns` matrix, in parallel
