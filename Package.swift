@@ -4,7 +4,8 @@
 // everything underneath written here (tensor core on OpenBLAS, layers, losses, optimizers,
 // k-means, clustering metrics). Modules, bottom to top:
 //
-//   CBLAS, CZlib (system libraries); CDirectConvolution (C kernels for thin convolutions)
+//   CBLAS, CZlib (system libraries); CDirectConvolution (C kernels for thin convolutions);
+//   COptimizerKernels (Adam and Adadelta updates)
 //     → DeepClusteringCore  (Tensor, GEMM, seeded random numbers, parallel loops)
 //     → DeepClusteringData  (IDX/gzip, CSV, .npy readers; safetensors)
 //     → DeepClusteringNN    (layers, losses, optimizers, training utilities)
@@ -44,6 +45,8 @@ let package = Package(
         // Direct convolution for layers whose image side is thin (the first Conv2D and last
         // Conv2DTranspose on grey-scale images); AVX2 + FMA chosen at run time, portable C otherwise.
         .target(name: "CDirectConvolution"),
+        // Adam and Adadelta updates in packed square roots and divisions (AVX chosen at run time).
+        .target(name: "COptimizerKernels"),
 
         // MARK: - Library modules
 
@@ -57,7 +60,7 @@ let package = Package(
         ),
         .target(
             name: "DeepClusteringNN",
-            dependencies: ["DeepClusteringCore", "DeepClusteringData", "CDirectConvolution"]
+            dependencies: ["DeepClusteringCore", "DeepClusteringData", "CDirectConvolution", "COptimizerKernels"]
         ),
         .target(
             name: "DeepClustering",
@@ -109,7 +112,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DeepClusteringNNTests",
-            dependencies: ["DeepClusteringNN", "CDirectConvolution", "_TestSupport"],
+            dependencies: ["DeepClusteringNN", "CDirectConvolution", "COptimizerKernels", "_TestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

@@ -5,7 +5,7 @@ import Foundation
 ///
 /// GEMM is threaded by OpenBLAS itself; the library's own loops run in parallel only when the
 /// work is large enough to pay for handing it to another thread (tens of thousands of elements).
-/// Chunks run on persistent helper threads that keep polling for work for a few milliseconds
+/// Chunks run on persistent helper threads that keep polling for work for half a millisecond
 /// after each job (as OpenBLAS's workers do), so the loops between two GEMMs of a training step
 /// start at once; a loop started while the helpers are busy (from another thread, or from
 /// inside a chunk) runs on Dispatch instead. Chunks are contiguous and their boundaries depend

@@ -1,3 +1,4 @@
+import COptimizerKernels
 import DeepClusteringCore
 
 /// Adadelta, in Keras 2's form (Zeiler 2012, "ADADELTA: An Adaptive Learning Rate Method").
@@ -65,15 +66,10 @@ public final class Adadelta: Optimizer {
         let lr = learningRate, rho = self.rho, eps = epsilon
         for parameter in parameters {
             try updateElementwise(parameter, slots: accumulators.slots(for: parameter), zeroing: zeroing) { p, g, s, range in
-                let a = s[0], d = s[1]
-                for i in range {
-                    let gi = g[i]
-                    let ai = rho * a[i] + (1 - rho) * gi * gi
-                    let u = gi * (d[i] + eps).squareRoot() / (ai + eps).squareRoot()
-                    a[i] = ai
-                    p[i] -= lr * u
-                    d[i] = rho * d[i] + (1 - rho) * u * u
-                }
+                // a ← ρa + (1−ρ)g², u ← g·√(d+ε)/√(a+ε), θ ← θ − ηu, d ← ρd + (1−ρ)u², in
+                // packed square roots and divisions (COptimizerKernels; Swift's stay scalar).
+                let i = range.lowerBound
+                ok_adadelta_update(p + i, g + i, s[0] + i, s[1] + i, range.count, lr, rho, eps)
             }
         }
     }

@@ -1,3 +1,4 @@
+import COptimizerKernels
 import DeepClusteringCore
 import Foundation
 
@@ -79,15 +80,10 @@ public final class Adam: Optimizer {
         let b1 = beta1, b2 = beta2, eps = epsilon
         for parameter in parameters {
             try updateElementwise(parameter, slots: moments.slots(for: parameter), zeroing: zeroing) { p, g, s, range in
-                let m = s[0], v = s[1]
-                for i in range {
-                    let gi = g[i]
-                    let mi = b1 * m[i] + (1 - b1) * gi
-                    let vi = b2 * v[i] + (1 - b2) * gi * gi
-                    m[i] = mi
-                    v[i] = vi
-                    p[i] -= lrT * mi / (vi.squareRoot() + eps)
-                }
+                // m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², θ ← θ − η̂m/(√v + ε), in packed square
+                // roots and divisions (COptimizerKernels; Swift's stay scalar).
+                let i = range.lowerBound
+                ok_adam_update(p + i, g + i, s[0] + i, s[1] + i, range.count, lrT, b1, b2, eps)
             }
         }
     }

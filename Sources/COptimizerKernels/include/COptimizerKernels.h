@@ -1,0 +1,24 @@
+// Elementwise optimizer updates whose square roots and divisions Swift leaves scalar: Swift's
+// Float.squareRoot() lowers to libm's sqrtf (which may set errno), so such loops never use packed
+// instructions. These kernels compute exactly the same values as the scalar loops — IEEE square
+// root and division are correctly rounded, and no multiply-add is fused — in 8-float AVX lanes
+// where the CPU has AVX (chosen at run time) and in plain C otherwise.
+
+#ifndef C_OPTIMIZER_KERNELS_H
+#define C_OPTIMIZER_KERNELS_H
+
+/// Adadelta (Zeiler 2012, Keras 2), for i in [0, count):
+///   a ← ρ·a + (1 − ρ)·g²;  u ← g·√(d + ε) / √(a + ε);  θ ← θ − η·u;  d ← ρ·d + (1 − ρ)·u².
+void ok_adadelta_update(float *parameter, const float *gradient, float *accumulatedGradient,
+                        float *accumulatedUpdate, long count, float learningRate, float rho, float epsilon);
+
+/// Adam (Kingma & Ba 2015, Keras 2), with the bias correction folded into `correctedRate`:
+///   m ← β₁·m + (1 − β₁)·g;  v ← β₂·v + (1 − β₂)·g²;  θ ← θ − η̂·m / (√v + ε).
+void ok_adam_update(float *parameter, const float *gradient, float *firstMoment, float *secondMoment,
+                    long count, float correctedRate, float beta1, float beta2, float epsilon);
+
+/// For tests: with a nonzero argument every call runs the plain C loops, also on CPUs with AVX;
+/// zero restores the automatic choice. Affects all threads.
+void ok_use_portable_kernels(int portableOnly);
+
+#endif
