@@ -12,7 +12,8 @@ import Foundation
 /// only on `count` and the thread count, so results are deterministic.
 public enum Parallel {
     /// The number of worker threads used for the library's own loops (defaults to the number of
-    /// active processors).
+    /// active processors). Set it before any parallel work starts: it is read without
+    /// synchronisation by every loop. Values above the processor count run on Dispatch.
     nonisolated(unsafe) public static var threadCount: Int = ProcessInfo.processInfo.activeProcessorCount
 
     /// Calls `body` on disjoint contiguous sub-ranges covering `0..<count`, in parallel when

@@ -1,11 +1,11 @@
-import DeepClusteringCore
+@testable import DeepClusteringCore
 import Dispatch
 import Foundation
 import Testing
 
 /// `Parallel.forEachChunk` runs on persistent spinning helpers when they are free and on
 /// Dispatch otherwise; every path must visit each index exactly once.
-@Suite struct ParallelTests {
+@Suite(.timeLimit(.minutes(1))) struct ParallelTests {
     /// Calls `forEachChunk` and returns how often each index was visited.
     private static func visits(count: Int, minimumPerThread: Int) -> [Int] {
         let hits = UnsafeMutablePointer<Int>.allocate(capacity: max(count, 1))
@@ -27,6 +27,39 @@ import Testing
                 }
             }
         }
+    }
+
+    /// On more than one processor the loops do run on the spinning helpers (not only on the
+    /// Dispatch fallback, which would pass the other tests as well).
+    @Test func loopsRunOnTheHelpers() throws {
+        guard ProcessInfo.processInfo.activeProcessorCount > 1 else {
+            #expect(SpinningWorkers.shared == nil)
+            return
+        }
+        let workers = try #require(SpinningWorkers.shared)
+        let before = workers.jobsRun.load(ordering: .relaxed)
+        for _ in 0..<1_000 where workers.jobsRun.load(ordering: .relaxed) == before {
+            #expect(Self.visits(count: 1_000, minimumPerThread: 1).allSatisfy { $0 == 1 })
+        }
+        #expect(workers.jobsRun.load(ordering: .relaxed) > before)
+    }
+
+    /// A chunk that starts a parallel loop of its own (the helpers are busy with the outer one).
+    @Test func nestedLoopsComplete() {
+        let hits = UnsafeMutablePointer<Int>.allocate(capacity: 64)
+        hits.initialize(repeating: 0, count: 64)
+        defer { hits.deallocate() }
+        nonisolated(unsafe) let shared = hits
+        for _ in 0..<50 {
+            Parallel.forEachChunk(count: 8, minimumPerThread: 1) { outer in
+                for o in outer {
+                    Parallel.forEachChunk(count: 8, minimumPerThread: 1) { inner in
+                        for i in inner { shared[o * 8 + i] += 1 }
+                    }
+                }
+            }
+        }
+        #expect(UnsafeBufferPointer(start: hits, count: 64).allSatisfy { $0 == 50 })
     }
 
     /// Jobs separated by more than the helpers' spinning window: they sleep and must be woken.
