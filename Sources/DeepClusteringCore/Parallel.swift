@@ -30,14 +30,11 @@ public enum Parallel {
             if count > 0 { body(0..<count) }
             return
         }
-        let split = { (c: Int) in body(count * c / chunks..<count * (c + 1) / chunks) }
-        if let workers = SpinningWorkers.shared, workers.run(chunks: chunks, split) { return }
-        withoutActuallyEscaping(body) { body in
-            nonisolated(unsafe) let work = body
-            DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                let lo = count * c / chunks, hi = count * (c + 1) / chunks
-                work(lo..<hi)
-            }
+        let chunk = { (c: Int) in body(count * c / chunks..<count * (c + 1) / chunks) }
+        if let workers = SpinningWorkers.shared, workers.run(chunks: chunks, chunk) { return }
+        withoutActuallyEscaping(chunk) { chunk in
+            nonisolated(unsafe) let work = chunk
+            DispatchQueue.concurrentPerform(iterations: chunks) { work($0) }
         }
     }
 }

@@ -8,12 +8,14 @@ import Synchronization
 /// fraction of a millisecond. Between two GEMMs OpenBLAS's workers keep spinning, so a helper
 /// that has to be woken (a dispatch worker) is often placed beside the caller and runs after it
 /// instead of beside it: measured on 2 cores, the dense autoencoder's epoch spent 0.25 s of its
-/// 5 s with the main thread waiting for woken helpers. A/B on 2 cores (`throughput`, the same
-/// build with and without these helpers, alternating, 3–4 runs each): epoch/sgemm dense 1.135
-/// against 1.210 and conv 1.221 against 1.283 with OpenBLAS's AVX-512 kernels; 1.111 against
-/// 1.124 and 1.187 against 1.210 with its Haswell kernels. A helper that is already running picks a
+/// 5 s with the main thread waiting for woken helpers. A helper that is already running picks a
 /// job up within microseconds. Helpers spin (yielding the processor) for ``spinSeconds`` after
 /// their last job, then sleep on a condition until the next one.
+///
+/// A/B on 2 cores (`throughput`, the same build with and without these helpers, alternating,
+/// 3–4 runs each): epoch/sgemm dense 1.135 against 1.210 and conv 1.221 against 1.283 with
+/// OpenBLAS's AVX-512 kernels; 1.111 against 1.124 and 1.187 against 1.210 with its Haswell
+/// kernels.
 ///
 /// One job runs at a time; a caller that finds the workers busy (another thread's job, or a
 /// chunk that starts a parallel loop of its own) falls back to Dispatch.

@@ -160,8 +160,8 @@ func updateElementwise(
             // waited for a core (dense throughput 1.257 on two threads against 1.177 on one);
             // `Parallel`'s spinning helpers pick the job up at once, so parameters from 256 k
             // elements are split again (dense throughput with Dense's passes also split, A/B
-            // against the one-thread update on Dispatch: 1.095–1.111
-            // against 1.131–1.132 with OpenBLAS's Haswell kernels).
+            // against the one-thread update on Dispatch: 1.095–1.111 against 1.131–1.132 with
+            // OpenBLAS's Haswell kernels).
             Parallel.forEachChunk(count: n, minimumPerThread: 1 << 17) { range in
                 body(p, g, slotPointers, range)
             }
