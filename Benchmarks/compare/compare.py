@@ -4,11 +4,13 @@ on this machine, one after the other, and prints a side-by-side Markdown table w
 
 Usage (from the repository root):
     python3 Benchmarks/compare/compare.py --data-dir ../shared/data/mnist [--only dense,conv,kmeans,dec]
-        [--isa as-set|avx2|native]
+        [--isa as-set|avx2|native] [--rounds N]
 
-The Swift side is built in release mode first. Each workload runs once per side; on a shared
-machine run it twice and keep the second table (the script prints the load average before and
-after). The PyTorch side (pytorch_workloads.py, CPU) runs where `import torch` works; k-means
+The Swift side is built in release mode first. Each workload runs once per side and round;
+`--rounds N` repeats the three sides in turn N times (DeepClustering, Keras, PyTorch, then again),
+so that a slow phase of a shared or throttled machine lands on every side alike, and the table
+gives the median of the N runs with every run listed below it (the script prints the load
+average before and after). The PyTorch side (pytorch_workloads.py, CPU) runs where `import torch` works; k-means
 has no PyTorch counterpart (the Keras column's scikit-learn run covers it).
 
 `--isa` fixes which vector instructions every side may use, so that the comparison is on the same
@@ -23,6 +25,7 @@ The table's header names the OpenBLAS kernels DeepClustering ran and the variabl
 """
 import argparse
 import os
+import statistics
 import platform
 import re
 import subprocess
@@ -82,7 +85,11 @@ def main():
     ap.add_argument("--only", default="dense,conv,kmeans,dec")
     ap.add_argument("--isa", choices=sorted(ISA_SETTINGS), default="as-set",
                     help="instruction set every side may use (see above)")
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="run every side this many times, in turn, and report medians")
     args = ap.parse_args()
+    if args.rounds < 1:
+        ap.error("--rounds needs a positive integer")
     setting, removed = ISA_SETTINGS[args.isa]
     for name in removed:
         ENV.pop(name, None)
@@ -94,32 +101,46 @@ def main():
 
     before = loadavg()
     run(["swift", "build", "-c", "release", "--package-path", "Benchmarks", "--product", "throughput"], cwd=ROOT)
-    swift = {}
-    kernels = "?"
-    for w in only:
-        out, _ = run(["swift", "run", "-c", "release", "--skip-build", "--package-path", "Benchmarks",
-                      "throughput", "--data-dir", data_dir, "--model", w], cwd=ROOT)
-        swift.update(parse(out))
-        for line in out.splitlines():
-            match = re.match(r"OpenBLAS: OpenBLAS \S+ .*?(\w+) MAX_THREADS", line)
-            if match:
-                kernels = match.group(1)
-    keras_out, _ = run([sys.executable, os.path.join(HERE, "keras_workloads.py"), "--data-dir", data_dir,
-                        "--only", ",".join(only)])
-    keras = parse(keras_out)
-    versions = next((l[2:] for l in keras_out.splitlines() if l.startswith("# ")), "keras ?")
-    torch_only = [w for w in only if w != "kmeans"]
-    torch_res = {}
     try:
         import torch  # noqa: F401
         has_torch = True
     except ImportError:
         has_torch = False
-    if has_torch and torch_only:
-        torch_out, _ = run([sys.executable, os.path.join(HERE, "pytorch_workloads.py"), "--data-dir", data_dir,
-                            "--only", ",".join(torch_only)], cwd=HERE)
-        torch_res = parse(torch_out)
-        versions += "; " + next((l[2:] for l in torch_out.splitlines() if l.startswith("# ")), "torch ?")
+    torch_only = [w for w in only if w != "kmeans"]
+    # side -> workload prefix -> list of parsed field dicts, one per round
+    results = {"swift": {}, "keras": {}, "torch": {}}
+    kernels = "?"
+    versions = "keras ?"
+
+    def record(side, parsed):
+        for prefix, fields in parsed.items():
+            results[side].setdefault(prefix, []).append(fields)
+
+    for _ in range(args.rounds):
+        for w in only:
+            out, _ = run(["swift", "run", "-c", "release", "--skip-build", "--package-path", "Benchmarks",
+                          "throughput", "--data-dir", data_dir, "--model", w], cwd=ROOT)
+            record("swift", parse(out))
+            for line in out.splitlines():
+                match = re.match(r"OpenBLAS: OpenBLAS \S+ .*?(\w+) MAX_THREADS", line)
+                if match:
+                    kernels = match.group(1)
+        keras_out, _ = run([sys.executable, os.path.join(HERE, "keras_workloads.py"), "--data-dir", data_dir,
+                            "--only", ",".join(only)])
+        record("keras", parse(keras_out))
+        versions = next((l[2:] for l in keras_out.splitlines() if l.startswith("# ")), "keras ?")
+        if has_torch and torch_only:
+            torch_out, _ = run([sys.executable, os.path.join(HERE, "pytorch_workloads.py"), "--data-dir", data_dir,
+                                "--only", ",".join(torch_only)], cwd=HERE)
+            record("torch", parse(torch_out))
+            versions += "; " + next((l[2:] for l in torch_out.splitlines() if l.startswith("# ")), "torch ?")
+
+    def seconds(side, w):
+        prefix, field, _ = WORKLOADS[w]
+        return [float(f.get(field, "nan")) for f in results[side].get(prefix, [])]
+
+    def median(values):
+        return statistics.median(values) if values else float("nan")
 
     print(f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores; "
           f"load average before {before}, after {loadavg()}; {versions}")
@@ -129,16 +150,24 @@ def main():
     print("| workload | DeepClustering (s) | Keras/TF CPU (s) | PyTorch CPU (s) | Keras ÷ DeepClustering | PyTorch ÷ DeepClustering |")
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
     for w in only:
-        prefix, field, desc = WORKLOADS[w]
-        s = float(swift.get(prefix, {}).get(field, "nan"))
-        k = float(keras.get(prefix, {}).get(field, "nan"))
-        t = float(torch_res.get(prefix, {}).get(field, "nan"))
+        desc = WORKLOADS[w][2]
+        s, k, t = (median(seconds(side, w)) for side in ("swift", "keras", "torch"))
         tt = "—" if t != t else f"{t:.2f}"
         tr = "—" if t != t else f"{t / s:.2f}×"
         print(f"| {desc} | {s:.2f} | {k:.2f} | {tt} | {k / s:.2f}× | {tr} |")
-    extra = [f"{p} " + " ".join(f"{k}={v}" for k, v in f.items()) for p, f in swift.items()]
     print()
-    print("DeepClustering lines: " + "; ".join(extra))
+    if args.rounds > 1:
+        print(f"Medians of {args.rounds} rounds; every run, in order (seconds):")
+        for w in only:
+            runs = "; ".join(
+                f"{name} " + ", ".join(f"{v:.2f}" for v in seconds(side, w))
+                for side, name in (("swift", "DeepClustering"), ("keras", "Keras"), ("torch", "PyTorch"))
+                if seconds(side, w))
+            print(f"- {w}: {runs}")
+        print()
+    lines = [f"{prefix} " + " ".join(f"{k}={v}" for k, v in fields.items())
+             for prefix, rounds in results["swift"].items() for fields in rounds]
+    print("DeepClustering lines: " + "; ".join(lines))
 
 
 if __name__ == "__main__":
