@@ -166,10 +166,10 @@ final class ConvolutionSGEMMFloor {
 }
 
 /// Trains one epoch of `Autoencoder.convolutional(inputShape: [28, 28, 1])` on `x`
-/// (`[N, 28, 28, 1]`) with batch 256 and Adadelta, interleaving the sgemm floor every
-/// `interleave` batches as the dense line does, and prints
+/// (`[N, 28, 28, 1]`) with batch 256 and Adadelta, the sgemm floor placed as the dense line's
+/// (`placement`), and prints
 /// `conv epoch_s=… sgemm_s=… ratio=… gflops=…`.
-func convolutionThroughput(_ x: Tensor, interleave: Int) throws {
+func convolutionThroughput(_ x: Tensor, placement: FloorPlacement) throws {
     let batchSize = 256
     var rng = SeededGenerator(seed: 42)
     let ae = try Autoencoder.convolutional(inputShape: [28, 28, 1], using: &rng)
@@ -180,8 +180,8 @@ func convolutionThroughput(_ x: Tensor, interleave: Int) throws {
     for _ in 0..<4 { floor.run(batch: batchSize) }
     floor.reset()
 
-    let (epochSeconds, epochLoss) = try interleavedEpoch(
-        of: ae, on: x, batchSize: batchSize, optimizer: optimizer, interleave: interleave
+    let (epochSeconds, epochLoss) = try timedEpoch(
+        of: ae, on: x, batchSize: batchSize, optimizer: optimizer, placement: placement
     ) { floor.run(batch: $0) }
     print(String(format: "conv epoch_s=%.3f sgemm_s=%.3f ratio=%.3f gflops=%.1f",
                  epochSeconds, floor.seconds, epochSeconds / floor.seconds, floor.flops / epochSeconds * 1e-9))

@@ -1,14 +1,16 @@
 // throughput: one training epoch of the seed's dense autoencoder against the bare sgemm floor.
 //
-//   swift run -c release --package-path Benchmarks throughput [--data-dir DIR] [--sequential]
+//   swift run -c release --package-path Benchmarks throughput [--data-dir DIR] [--sequential | --interleave N]
 //
 // 1. Trains one epoch of Autoencoder.dense([784, 500, 500, 2000, 10]) on 70,000 × 784 samples
 //    (batch 256, SGD lr 1, momentum 0.9) through the library's `pretrain`.
 // 2. Runs exactly the same sequence of sgemm calls (shapes, transposes, β, per batch including the
-//    last partial one) on raw buffers, with nothing else, in the same process: interleaved with the
-//    epoch, eight batches at a time (from the progress hook, whose time is excluded from the
-//    epoch), so that changing load from other processes affects both halves alike.
-//    `--sequential` runs the floor after the whole epoch instead.
+//    last partial one) on raw buffers, with nothing else, in the same process: half of its batches
+//    before the epoch and the rest after it, so that neither is interrupted and a load that drifts
+//    steadily weighs on both alike (TimedEpoch.swift). `--interleave N` runs a slice of the floor
+//    every N batches instead (from the progress hook, whose time is excluded from the epoch; the
+//    ratio then rises with the number of slices), `--sequential` the whole floor after the whole
+//    epoch.
 // 3. Prints `dense epoch_s=… sgemm_s=… ratio=… gflops=…` (ratio = epoch / sgemm; gflops = the
 //    epoch's GEMM flops / epoch_s), then `matmul …` lines comparing Tensor.matmul(into:) with
 //    raw BLAS.sgemm at the seed's shapes (best of many repetitions).
@@ -42,13 +44,14 @@ enum BenchmarkError: Error, CustomStringConvertible {
     }
 }
 
-/// The command line: `[--data-dir DIR] [--sequential] [--elementwise-threads N] [--model dense|conv|kmeans|dec|tsne|all]`.
+/// The command line: `[--data-dir DIR] [--sequential | --interleave N] [--elementwise-threads N] [--model dense|conv|kmeans|dec|tsne|all]`.
 struct Options {
     var dataDirectory: String?
     /// Which lines to run: `dense`, `conv`, `kmeans`, `dec`, `tsne` or `all` (the default).
     var model = "all"
-    /// Run the whole epoch first and the sgemm floor after it (instead of interleaved).
-    var sequential = false
+    /// Where the sgemm floor runs: around the uninterrupted epoch (the default), in slices
+    /// every N batches (`--interleave N`) or after it (`--sequential`).
+    var placement = FloorPlacement.aroundEpoch
     /// Threads for the library's own elementwise work (`Parallel.threadCount`); `nil` keeps the
     /// default (one per core). OpenBLAS's threads are not affected.
     var elementwiseThreads: Int?
@@ -62,7 +65,12 @@ struct Options {
                 guard let dir = args.popFirst() else { throw BenchmarkError.usage("--data-dir needs a directory") }
                 options.dataDirectory = dir
             case "--sequential":
-                options.sequential = true
+                options.placement = .afterEpoch
+            case "--interleave":
+                guard let n = args.popFirst().flatMap({ Int($0) }), n >= 1 else {
+                    throw BenchmarkError.usage("--interleave needs a positive number of batches")
+                }
+                options.placement = .interleaved(n)
             case "--elementwise-threads":
                 guard let t = args.popFirst().flatMap({ Int($0) }), t >= 1 else {
                     throw BenchmarkError.usage("--elementwise-threads needs a positive integer")
@@ -74,7 +82,7 @@ struct Options {
                 }
                 options.model = model
             default:
-                throw BenchmarkError.usage("unknown argument \(arg); usage: throughput [--data-dir DIR] [--sequential] [--elementwise-threads N] [--model dense|conv|kmeans|dec|tsne|all]")
+                throw BenchmarkError.usage("unknown argument \(arg); usage: throughput [--data-dir DIR] [--sequential | --interleave N] [--elementwise-threads N] [--model dense|conv|kmeans|dec|tsne|all]")
             }
         }
         return options
@@ -201,7 +209,7 @@ do {
     print("OpenBLAS: \(BLAS.configuration), threads=\(BLAS.threadCount); elementwise threads=\(Parallel.threadCount); load average before: \(loadAverage())")
     switch options.model {
     case "conv":
-        try convolutionThroughput(x.reshaped(to: [n, 28, 28, 1]), interleave: options.sequential ? .max : 8)
+        try convolutionThroughput(x.reshaped(to: [n, 28, 28, 1]), placement: options.placement)
         exit(0)
     case "kmeans":
         try kmeansThroughput(x)
@@ -226,9 +234,9 @@ do {
     for _ in 0..<4 { floor.run(batch: batchSize) }
     floor.reset()
 
-    // One epoch through the library's own `pretrain`, the floor interleaved (InterleavedEpoch.swift).
-    let (epochSeconds, epochLoss) = try interleavedEpoch(
-        of: ae, on: x, batchSize: batchSize, optimizer: optimizer, interleave: options.sequential ? .max : 8
+    // One epoch through the library's own `pretrain`, the floor placed around it (TimedEpoch.swift).
+    let (epochSeconds, epochLoss) = try timedEpoch(
+        of: ae, on: x, batchSize: batchSize, optimizer: optimizer, placement: options.placement
     ) { floor.run(batch: $0) }
     let sgemmSeconds = floor.seconds, flops = floor.flops, calls = floor.calls
     let batches = (n + batchSize - 1) / batchSize
@@ -253,7 +261,7 @@ do {
     try compareMatmul(m: 256, k: 500, n: 2000, transposeA: false, repetitions: 30)
     try compareMatmul(m: 784, k: 256, n: 500, transposeA: true, repetitions: 50)
     if options.model == "all" {
-        try convolutionThroughput(x.reshaped(to: [n, 28, 28, 1]), interleave: options.sequential ? .max : 8)
+        try convolutionThroughput(x.reshaped(to: [n, 28, 28, 1]), placement: options.placement)
         try kmeansThroughput(x)
         try decThroughput(x)
     }
