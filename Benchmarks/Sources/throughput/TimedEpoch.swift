@@ -2,14 +2,16 @@ import DeepClustering
 
 /// Where the sgemm floor runs relative to the epoch it is compared with.
 enum FloorPlacement {
-    /// Half of the floor's batches before the epoch and the rest after it (the default): neither
-    /// half is interrupted, and a load that drifts steadily during the run weighs on both alike.
-    case aroundEpoch
-    /// A slice of the floor every `n` batches of the epoch (`--interleave N`). Measured on 2
-    /// cores (dense), the ratio rises with the number of slices: 1.05–1.10 uninterrupted against
-    /// 1.13–1.17 with a slice every 8 batches and 1.17–1.18 every batch. The likely cause: each
-    /// slice evicts the epoch's weights and optimizer state from the caches, and the epoch,
-    /// whose state is larger than the floor's, pays more to reload it.
+    /// The floor in blocks between blocks of `n` epoch batches, with half a block before the
+    /// epoch and the rest after it (the default, `n` = 64; `--interleave N`): every block of
+    /// the epoch sits between two blocks of the floor, so a load that drifts steadily weighs on
+    /// both alike, and `n` large enough keeps the switches few.
+    ///
+    /// Switching has a cost: a floor block evicts the epoch's weights and optimizer state from
+    /// the caches and the other way round. Measured on 2 cores (dense, one run each, session 8):
+    /// ratio 1.17–1.18 with `n` = 1, 1.16–1.17 with `n` = 8 (the default until then),
+    /// 1.12–1.15 with `n` = 32, 1.05–1.13 with `n` = 64 and 1.05–1.10 in four of five runs with
+    /// the floor after the epoch. With `n` = 64 an epoch of 274 batches switches four times.
     case interleaved(Int)
     /// The whole floor after the whole epoch (`--sequential`).
     case afterEpoch
@@ -26,34 +28,30 @@ func timedEpoch(
     let n = x.shape[0]
     let batchCount = (n + batchSize - 1) / batchSize
     let sizes = (0..<batchCount).map { min(batchSize, n - $0 * batchSize) }
-    let interleave: Int
-    switch placement {
-    case .aroundEpoch:
-        for b in sizes[..<(batchCount / 2)] { floor(b) }
-        interleave = .max
-    case let .interleaved(every):
-        interleave = every
-    case .afterEpoch:
-        interleave = .max
+    var next = 0  // the floor's next batch
+    func runFloor(batches count: Int) {
+        let end = min(batchCount, next + count)
+        for b in sizes[next..<end] { floor(b) }
+        next = end
     }
-    var pending: [Int] = []
+    let block: Int
+    switch placement {
+    case let .interleaved(every):
+        block = every
+        runFloor(batches: every / 2)
+    case .afterEpoch:
+        block = .max
+    }
     var hookSeconds = 0.0
     let start = now()
     let history = try model.pretrain(on: x, epochs: 1, batchSize: batchSize, optimizer: optimizer, shuffleSeed: 7) { event in
-        guard case let .batchEnded(_, batch, _, _) = event, interleave != .max else { return }
+        guard case let .batchEnded(_, batch, _, _) = event, block != .max, batch % block == 0, batch < batchCount
+        else { return }
         let hookStart = now()
-        pending.append(sizes[batch - 1])
-        if pending.count == interleave || batch == batchCount {
-            for b in pending { floor(b) }
-            pending.removeAll(keepingCapacity: true)
-        }
+        runFloor(batches: block)
         hookSeconds += now() - hookStart
     }
     let seconds = now() - start - hookSeconds
-    switch placement {
-    case .aroundEpoch: for b in sizes[(batchCount / 2)...] { floor(b) }
-    case .interleaved: break
-    case .afterEpoch: for b in sizes { floor(b) }
-    }
+    runFloor(batches: batchCount)
     return (seconds, history.first ?? .nan)
 }

@@ -5,12 +5,12 @@
 // 1. Trains one epoch of Autoencoder.dense([784, 500, 500, 2000, 10]) on 70,000 × 784 samples
 //    (batch 256, SGD lr 1, momentum 0.9) through the library's `pretrain`.
 // 2. Runs exactly the same sequence of sgemm calls (shapes, transposes, β, per batch including the
-//    last partial one) on raw buffers, with nothing else, in the same process: half of its batches
-//    before the epoch and the rest after it, so that neither is interrupted and a load that drifts
-//    steadily weighs on both alike (TimedEpoch.swift). `--interleave N` runs a slice of the floor
-//    every N batches instead (from the progress hook, whose time is excluded from the epoch; the
-//    ratio then rises with the number of slices), `--sequential` the whole floor after the whole
-//    epoch.
+//    last partial one) on raw buffers, with nothing else, in the same process: in blocks of 64
+//    batches between blocks of 64 epoch batches (from the progress hook, whose time is excluded
+//    from the epoch), with half a block before the epoch and the rest after it, so that a load
+//    that drifts steadily weighs on both alike (TimedEpoch.swift). `--interleave N` sets the
+//    block (the ratio rises when blocks are small: each switch evicts the other side's data from
+//    the caches); `--sequential` runs the whole floor after the whole epoch.
 // 3. Prints `dense epoch_s=… sgemm_s=… ratio=… gflops=…` (ratio = epoch / sgemm; gflops = the
 //    epoch's GEMM flops / epoch_s), then `matmul …` lines comparing Tensor.matmul(into:) with
 //    raw BLAS.sgemm at the seed's shapes (best of many repetitions).
@@ -49,9 +49,9 @@ struct Options {
     var dataDirectory: String?
     /// Which lines to run: `dense`, `conv`, `kmeans`, `dec`, `tsne` or `all` (the default).
     var model = "all"
-    /// Where the sgemm floor runs: around the uninterrupted epoch (the default), in slices
-    /// every N batches (`--interleave N`) or after it (`--sequential`).
-    var placement = FloorPlacement.aroundEpoch
+    /// Where the sgemm floor runs: in blocks between blocks of 64 epoch batches (the default),
+    /// of N batches (`--interleave N`), or after the epoch (`--sequential`).
+    var placement = FloorPlacement.interleaved(64)
     /// Threads for the library's own elementwise work (`Parallel.threadCount`); `nil` keeps the
     /// default (one per core). OpenBLAS's threads are not affected.
     var elementwiseThreads: Int?
@@ -234,7 +234,7 @@ do {
     for _ in 0..<4 { floor.run(batch: batchSize) }
     floor.reset()
 
-    // One epoch through the library's own `pretrain`, the floor placed around it (TimedEpoch.swift).
+    // One epoch through the library's own `pretrain`, the floor in blocks around it (TimedEpoch.swift).
     let (epochSeconds, epochLoss) = try timedEpoch(
         of: ae, on: x, batchSize: batchSize, optimizer: optimizer, placement: options.placement
     ) { floor.run(batch: $0) }
