@@ -103,7 +103,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DeepClusteringCoreTests",
-            dependencies: ["DeepClusteringCore", "_TestSupport"]
+            dependencies: ["DeepClusteringCore", "CBLAS", "_TestSupport"]
         ),
         .testTarget(
             name: "DeepClusteringDataTests",

@@ -105,8 +105,9 @@ func gemmFlops(_ m: Int, _ n: Int, _ k: Int) -> Double { 2 * Double(m) * Double(
 ///
 /// Per batch of `b` rows: forward `Y_l ← X_l·W_l` for every layer in order, then backward in
 /// reverse `dW_l ← X_lᵀ·G_l` and `G_{l−1} ← G_l·W_lᵀ` (not for the first layer). The weight
-/// gradient uses β = 0 as `Dense` does after the optimizer's lazy zeroing (OpenBLAS then clears
-/// `C` in a pass of its own, which the epoch pays too). Every
+/// gradient uses β = 0 as `Dense` does after the optimizer's lazy zeroing (`BLAS.sgemm` then
+/// clears `C` itself and calls OpenBLAS with β = 1; the floor goes through the same wrapper, so
+/// it pays that clearing as the epoch does). Every
 /// layer has its own weight, gradient, activation and activation-gradient buffers, with the same
 /// sizes and data flow as the model, so cache behaviour matches too.
 final class SGEMMFloor {
