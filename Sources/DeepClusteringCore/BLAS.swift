@@ -23,17 +23,19 @@ public enum BLAS {
         c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
         guard m > 0, n > 0 else { return }
-        if k == 0 {
-            // sgemm with k = 0 is defined as C ← beta·C; make that explicit for every BLAS.
-            for i in 0..<m {
-                for j in 0..<n { c[i * ldc + j] = beta == 0 ? 0 : beta * c[i * ldc + j] }
-            }
-            return
-        }
         var beta = beta
         if beta == 0 {
             clear(c, rows: m, columns: n, stride: ldc)
             beta = 1
+        }
+        if k == 0 {
+            // sgemm with k = 0 is defined as C ← beta·C; make that explicit for every BLAS.
+            if beta != 1 {
+                for i in 0..<m {
+                    for j in 0..<n { c[i * ldc + j] *= beta }
+                }
+            }
+            return
         }
         cblas_sgemm(
             CblasRowMajor,
@@ -44,8 +46,8 @@ public enum BLAS {
             beta, c, Int32(ldc))
     }
 
-    /// Sets an `rows × columns` block of row stride `stride` to zero, for ``sgemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)``
-    /// with `beta == 0`.
+    /// Sets a `rows × columns` block of row stride `stride` to zero: `C` for
+    /// ``sgemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)`` with `beta == 0`.
     ///
     /// OpenBLAS 0.3.21 clears `C` for `beta == 0` in a pass of its own (`sgemm_beta`) before its
     /// kernel adds the product, and that pass is slower than `memset`: clearing `C` here and

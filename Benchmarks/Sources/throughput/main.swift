@@ -9,8 +9,8 @@
 //    batches between blocks of 64 epoch batches (from the progress hook, whose time is excluded
 //    from the epoch), with half a block before the epoch and the rest after it, so that a load
 //    that drifts steadily weighs on both alike (TimedEpoch.swift). `--interleave N` sets the
-//    block (the ratio rises when blocks are small: each switch evicts the other side's data from
-//    the caches); `--sequential` runs the whole floor after the whole epoch.
+//    block (the ratio rises when blocks are small, most likely because each switch evicts the
+//    other side's data from the caches); `--sequential` runs the whole floor after the epoch.
 // 3. Prints `dense epoch_s=… sgemm_s=… ratio=… gflops=…` (ratio = epoch / sgemm; gflops = the
 //    epoch's GEMM flops / epoch_s), then `matmul …` lines comparing Tensor.matmul(into:) with
 //    raw BLAS.sgemm at the seed's shapes (best of many repetitions).
