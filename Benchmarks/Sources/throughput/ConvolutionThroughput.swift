@@ -12,8 +12,11 @@ import DeepClustering
 /// for the layers that run direct kernels in training (``Conv2D/usesDirectKernels``: the first
 /// and last layers on grey-scale images): the floor is sgemm's time for the whole model's
 /// arithmetic, and ``directLayers`` names the layers whose share the epoch does not spend in GEMM.
-/// Conv2D, per chunk of images (the layer's `workspaceByteLimit` bounds the patch matrix
-/// `[chunk·OH·OW, KH·KW·inC]`): forward `Y ← P·W`; backward `dW (+)= Pᵀ·dZ` (β = 0 for the first
+/// The chunks are planned and shared among threads as the layers do (``ConvolutionChunkPlan``:
+/// the layer's `workspaceByteLimit` bounds each chunk's patch matrix `[chunk·OH·OW, KH·KW·inC]`,
+/// and with several threads each takes a run of chunks and issues their GEMMs single-threaded,
+/// side by side); each thread writes its own patch and kernel-gradient buffers.
+/// Conv2D, per chunk of images: forward `Y ← P·W`; backward `dW (+)= Pᵀ·dZ` (β = 0 for the first
 /// chunk after the optimizer's lazy zeroing) and, except for the first layer, `dP ← dZ·Wᵀ`.
 /// Conv2DTranspose, per chunk: forward `P ← X·Wᵀ`; backward `dW (+)= Pᵀ·X`, `dX ← P·W`.
 /// Dense: forward `Y ← X·W`; backward `dW ← Xᵀ·dZ` (β = 0), `dX ← dZ·Wᵀ`. Flatten and Reshape
@@ -21,12 +24,14 @@ import DeepClustering
 final class ConvolutionSGEMMFloor {
     /// One GEMM-issuing layer, with the buffers it reads and writes.
     private enum Step {
-        case convolution(rowsPerImage: Int, patchWidth: Int, outputChannels: Int, imagesPerChunk: (Int) -> Int)
-        case transposed(rowsPerImage: Int, patchWidth: Int, inputChannels: Int, imagesPerChunk: (Int) -> Int)
+        case convolution(rowsPerImage: Int, patchWidth: Int, outputChannels: Int, plan: (Int) -> ConvolutionChunkPlan)
+        case transposed(rowsPerImage: Int, patchWidth: Int, inputChannels: Int, plan: (Int) -> ConvolutionChunkPlan)
         case dense(inputs: Int, outputs: Int)
     }
     private struct Buffers {
         var x, y, g, dx, w, dw, patches, patchGradient: UnsafeMutablePointer<Float>
+        /// The floats of one thread's patch buffer and one thread's kernel gradient.
+        var slotPatchFloats = 0, weights = 0
     }
     private var steps: [(Step, Buffers)] = []
     /// The step of the network's first layer, which computes no input gradient (nil when that
@@ -47,9 +52,14 @@ final class ConvolutionSGEMMFloor {
     }
     /// Per layer and role, in call order of the forward pass (three entries per layer).
     private(set) var shares: [Share] = []
+    /// Per thread and role, the GEMM time, flops and calls of the current parallel region.
+    private let slotTotals: UnsafeMutablePointer<(seconds: Double, flops: Double, calls: Int)>
+    private let maxSlots = max(1, Parallel.threadCount)
 
     /// Builds the floor for `model` on samples of `sampleShape` (no batch dimension).
     init(model: Autoencoder, sampleShape: [Int], maxBatch: Int) throws {
+        slotTotals = .allocate(capacity: 3 * maxSlots)
+        slotTotals.initialize(repeating: (0, 0, 0), count: 3 * maxSlots)
         var rng = SeededGenerator(seed: 99)
         func buffer(_ count: Int) -> UnsafeMutablePointer<Float> {
             let p = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
@@ -62,27 +72,31 @@ final class ConvolutionSGEMMFloor {
         for (layerIndex, layer) in (model.encoder.layers + model.decoder.layers).enumerated() {
             let outShape = try layer.outputShape(forInputShape: shape)
             let inCount = shape.reduce(1, *) / maxBatch, outCount = outShape.reduce(1, *) / maxBatch
-            func chunking(_ limit: Int, _ rows: Int, _ width: Int) -> (Int) -> Int {
-                { b in max(1, min(b, limit / max(rows * width * MemoryLayout<Float>.stride, 1))) }
+            func planning(_ limit: Int, _ rows: Int, _ width: Int) -> (Int) -> ConvolutionChunkPlan {
+                { b in ConvolutionChunkPlan(batchSize: b, bytesPerImage: rows * width * MemoryLayout<Float>.stride, byteLimit: limit) }
             }
-            let step: Step, patchFloats: Int
+            /// The largest patch buffer of one thread over every batch size up to `maxBatch`.
+            func slotImages(_ plan: (Int) -> ConvolutionChunkPlan) -> Int {
+                (1...maxBatch).map { plan($0).imagesPerChunk }.max() ?? 1
+            }
+            let step: Step, slotPatchFloats: Int
             if (layer as? Conv2D)?.usesDirectKernels == true || (layer as? Conv2DTranspose)?.usesDirectKernels == true {
                 directLayers.append(layer.name)
             }
             switch layer {
             case let conv as Conv2D:
                 let rows = outShape[1] * outShape[2], width = conv.kernelSize.height * conv.kernelSize.width * conv.inputChannels
-                let perChunk = chunking(conv.workspaceByteLimit, rows, width)
-                step = .convolution(rowsPerImage: rows, patchWidth: width, outputChannels: conv.outputChannels, imagesPerChunk: perChunk)
-                patchFloats = perChunk(maxBatch) * rows * width
+                let plan = planning(conv.workspaceByteLimit, rows, width)
+                step = .convolution(rowsPerImage: rows, patchWidth: width, outputChannels: conv.outputChannels, plan: plan)
+                slotPatchFloats = slotImages(plan) * rows * width
             case let conv as Conv2DTranspose:
                 let rows = shape[1] * shape[2], width = conv.kernelSize.height * conv.kernelSize.width * conv.outputChannels
-                let perChunk = chunking(conv.workspaceByteLimit, rows, width)
-                step = .transposed(rowsPerImage: rows, patchWidth: width, inputChannels: conv.inputChannels, imagesPerChunk: perChunk)
-                patchFloats = perChunk(maxBatch) * rows * width
+                let plan = planning(conv.workspaceByteLimit, rows, width)
+                step = .transposed(rowsPerImage: rows, patchWidth: width, inputChannels: conv.inputChannels, plan: plan)
+                slotPatchFloats = slotImages(plan) * rows * width
             case is Dense:
                 step = .dense(inputs: inCount, outputs: outCount)
-                patchFloats = 0
+                slotPatchFloats = 0
             default:
                 shape = outShape  // Flatten / Reshape: a view of the same buffer
                 continue
@@ -92,23 +106,37 @@ final class ConvolutionSGEMMFloor {
             let weights = layer.parameters[0].count
             let y = buffer(maxBatch * outCount), g = buffer(maxBatch * outCount)
             if layerIndex == 0 { firstLayerStep = steps.count }
+            let slots = slotPatchFloats > 0 ? maxSlots : 1
             steps.append((step, Buffers(
-                x: x, y: y, g: g, dx: dx, w: buffer(weights), dw: buffer(weights),
-                patches: buffer(patchFloats), patchGradient: buffer(patchFloats))))
+                x: x, y: y, g: g, dx: dx, w: buffer(weights), dw: buffer(slots * weights),
+                patches: buffer(slots * slotPatchFloats), patchGradient: buffer(slots * slotPatchFloats),
+                slotPatchFloats: slotPatchFloats, weights: weights)))
             (x, dx, shape) = (y, g, outShape)
         }
     }
 
-    deinit { owned.forEach { $0.deallocate() } }
+    deinit {
+        owned.forEach { $0.deallocate() }
+        slotTotals.deallocate()
+    }
 
+    /// One timed GEMM; inside a parallel region (`slot` given) its time is recorded per thread and
+    /// role, and ``closeRegion(layer:slots:wall:)`` books it.
     private func gemm(
-        _ share: Int,
+        _ share: Int, slot: Int? = nil,
         _ ta: Bool, _ tb: Bool, _ m: Int, _ n: Int, _ k: Int, _ a: UnsafeMutablePointer<Float>, _ lda: Int,
         _ b: UnsafeMutablePointer<Float>, _ ldb: Int, _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int
     ) {
         let start = now()
         BLAS.sgemm(transposeA: ta, transposeB: tb, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
         let elapsed = now() - start, f = gemmFlops(m, n, k)
+        if let slot {
+            slotTotals[3 * slot + share % 3].seconds += elapsed
+            slotTotals[3 * slot + share % 3].flops += f
+            slotTotals[3 * slot + share % 3].calls += 1
+            if slot == 0, shares[share].shape.isEmpty { shares[share].shape = "\(m)x\(n)x\(k)" }
+            return
+        }
         flops += f
         calls += 1
         shares[share].seconds += elapsed
@@ -117,20 +145,51 @@ final class ConvolutionSGEMMFloor {
         if shares[share].shape.isEmpty || shares[share].calls == 1 { shares[share].shape = "\(m)x\(n)x\(k)" }
     }
 
+    /// Runs `body(slot, start, count)` for the chunks of `plan` as the layers do (threads side by
+    /// side, single-threaded GEMMs, when the plan has several slots), then books the region's GEMMs
+    /// to layer `layer`'s shares: each role gets the region's wall time in proportion to the
+    /// thread time its GEMMs took.
+    private func region(_ plan: ConvolutionChunkPlan, layer: Int, _ body: (_ slot: Int?, _ start: Int, _ count: Int) -> Void) {
+        guard plan.slots > 1 else {
+            plan.forEachChunk { _, start, count, _ in body(nil, start, count) }
+            return
+        }
+        let start = now()
+        plan.forEachChunk { slot, start, count, _ in body(slot, start, count) }
+        closeRegion(layer: layer, slots: plan.slots, wall: now() - start)
+    }
+
+    private func closeRegion(layer: Int, slots: Int, wall: Double) {
+        var threadSeconds = [0.0, 0.0, 0.0]
+        for slot in 0..<slots {
+            for role in 0..<3 {
+                let t = slotTotals[3 * slot + role]
+                threadSeconds[role] += t.seconds
+                shares[3 * layer + role].flops += t.flops
+                shares[3 * layer + role].calls += t.calls
+                flops += t.flops
+                calls += t.calls
+                slotTotals[3 * slot + role] = (0, 0, 0)
+            }
+        }
+        let total = threadSeconds.reduce(0, +)
+        for role in 0..<3 where total > 0 { shares[3 * layer + role].seconds += wall * threadSeconds[role] / total }
+    }
+
     /// Runs the GEMMs of one training step on `b` samples, adding to ``seconds``, ``flops`` and ``calls``.
     func run(batch b: Int) {
         let start = now()
         for (i, (step, p)) in steps.enumerated() {
             switch step {
-            case let .convolution(rows, width, outC, perChunk):
-                for s in stride(from: 0, to: b, by: perChunk(b)) {
-                    let r = min(perChunk(b), b - s) * rows
-                    gemm(3 * i, false, false, r, outC, width, p.patches, width, p.w, outC, 0, p.y + s * rows * outC, outC)
+            case let .convolution(rows, width, outC, plan):
+                region(plan(b), layer: i) { slot, s, count in
+                    let patches = p.patches + (slot ?? 0) * p.slotPatchFloats
+                    gemm(3 * i, slot: slot, false, false, count * rows, outC, width, patches, width, p.w, outC, 0, p.y + s * rows * outC, outC)
                 }
-            case let .transposed(rows, width, inC, perChunk):
-                for s in stride(from: 0, to: b, by: perChunk(b)) {
-                    let r = min(perChunk(b), b - s) * rows
-                    gemm(3 * i, false, true, r, width, inC, p.x + s * rows * inC, inC, p.w, inC, 0, p.patches, width)
+            case let .transposed(rows, width, inC, plan):
+                region(plan(b), layer: i) { slot, s, count in
+                    let patches = p.patches + (slot ?? 0) * p.slotPatchFloats
+                    gemm(3 * i, slot: slot, false, true, count * rows, width, inC, p.x + s * rows * inC, inC, p.w, inC, 0, patches, width)
                 }
             case let .dense(inputs, o):
                 gemm(3 * i, false, false, b, o, inputs, p.x, inputs, p.w, o, 0, p.y, o)
@@ -138,17 +197,29 @@ final class ConvolutionSGEMMFloor {
         }
         for (index, (step, p)) in steps.enumerated().reversed() {
             switch step {
-            case let .convolution(rows, width, outC, perChunk):
-                for s in stride(from: 0, to: b, by: perChunk(b)) {
-                    let r = min(perChunk(b), b - s) * rows, dz = p.g + s * rows * outC
-                    gemm(3 * index + 1, true, false, width, outC, r, p.patches, width, dz, outC, s == 0 ? 0 : 1, p.dw, outC)
-                    if index != firstLayerStep { gemm(3 * index + 2, false, true, r, width, outC, dz, outC, p.w, outC, 0, p.patchGradient, width) }
+            case let .convolution(rows, width, outC, plan):
+                let plan = plan(b)
+                region(plan, layer: index) { slot, s, count in
+                    let r = count * rows, dz = p.g + s * rows * outC, at = slot ?? 0
+                    let patches = p.patches + at * p.slotPatchFloats, dw = p.dw + at * p.weights
+                    let first = s == plan.images(ofSlot: at).lowerBound
+                    gemm(3 * index + 1, slot: slot, true, false, width, outC, r, patches, width, dz, outC, first ? 0 : 1, dw, outC)
+                    if index != firstLayerStep {
+                        gemm(3 * index + 2, slot: slot, false, true, r, width, outC, dz, outC, p.w, outC, 0,
+                             p.patchGradient + at * p.slotPatchFloats, width)
+                    }
                 }
-            case let .transposed(rows, width, inC, perChunk):
-                for s in stride(from: 0, to: b, by: perChunk(b)) {
-                    let r = min(perChunk(b), b - s) * rows
-                    gemm(3 * index + 1, true, false, width, inC, r, p.patches, width, p.x + s * rows * inC, inC, s == 0 ? 0 : 1, p.dw, inC)
-                    if index != firstLayerStep { gemm(3 * index + 2, false, false, r, inC, width, p.patches, width, p.w, inC, 0, p.dx + s * rows * inC, inC) }
+            case let .transposed(rows, width, inC, plan):
+                let plan = plan(b)
+                region(plan, layer: index) { slot, s, count in
+                    let r = count * rows, at = slot ?? 0
+                    let patches = p.patches + at * p.slotPatchFloats, dw = p.dw + at * p.weights
+                    let first = s == plan.images(ofSlot: at).lowerBound
+                    gemm(3 * index + 1, slot: slot, true, false, width, inC, r, patches, width, p.x + s * rows * inC, inC,
+                         first ? 0 : 1, dw, inC)
+                    if index != firstLayerStep {
+                        gemm(3 * index + 2, slot: slot, false, false, r, inC, width, patches, width, p.w, inC, 0, p.dx + s * rows * inC, inC)
+                    }
                 }
             case let .dense(i, o):
                 gemm(3 * index + 1, true, false, i, o, b, p.x, i, p.g, o, 0, p.dw, o)

@@ -17,9 +17,12 @@ import DeepClusteringCore
 /// workspace (NHWC makes each kernel row a contiguous copy) and multiplied by the kernel, which
 /// in `[KH, KW, inC, outC]` layout is already the `[KH·KW·inC, outC]` matrix; bias and activation
 /// are applied in one pass over the GEMM's output. Large batches are processed in chunks of
-/// images whose patch matrix stays under ``workspaceByteLimit``. The backward pass computes
-/// `∂W += patchesᵀ · ∂Z` and `∂X = col2im(∂Z · Wᵀ)` chunk by chunk, reusing the forward patch
-/// matrix when the whole batch fit in one chunk. Workspaces are kept between batches.
+/// images whose patch matrix stays under ``workspaceByteLimit``; on several cores the batch is
+/// first shared among threads, each running its chunks with single-threaded GEMMs
+/// (``ConvolutionChunkPlan``). The backward pass computes `∂W += patchesᵀ · ∂Z` and
+/// `∂X = col2im(∂Z · Wᵀ)` chunk by chunk (per thread into its own partial `∂W`, added in thread
+/// order), reusing the forward patch matrices when each thread's share fit in one chunk.
+/// Workspaces are kept between batches.
 public final class Conv2D: Layer {
     /// The layer's name (default `conv2d`).
     public var name: String
@@ -65,16 +68,16 @@ public final class Conv2D: Layer {
     private var output = Tensor(zeros: [0])
     /// Output workspace of ``inference(_:)`` (reused when the caller has let go of the last one).
     private var inferenceOutput = Tensor(zeros: [0])
-    /// The patch matrix (im2col) of the current chunk.
+    /// The patch matrices (im2col) of the current chunks, one slot per thread.
     private var patches = Tensor(zeros: [0])
-    /// Whether ``patches`` holds the whole batch of the last forward pass.
-    private var patchesHoldBatch = false
+    /// The chunk plan of the last forward pass when ``patches`` holds its whole batch.
+    private var batchPatchesPlan: ConvolutionChunkPlan?
     /// Workspaces for ∂patches, ∂Z and ∂X.
     private var patchGradient = Tensor(zeros: [0])
     private var preactivationGradient = Tensor(zeros: [0])
     private var partialBiasSums = Tensor(zeros: [0])
     private var inputGradient = Tensor(zeros: [0])
-    /// Direct-kernel workspaces: per-thread kernel-gradient sums and the transposed kernel.
+    /// Per-thread kernel-gradient sums (direct kernels and chunk slots) and the transposed kernel.
     private var partialKernelGradients = Tensor(zeros: [0])
     private var transposedKernel = Tensor(zeros: [0])
 
@@ -181,7 +184,7 @@ public final class Conv2D: Layer {
     /// - Throws: ``LayerError/invalidInputShape(layer:expected:found:)`` for a bad input shape.
     public func forward(_ input: Tensor) throws -> Tensor {
         cachedInput = nil
-        patchesHoldBatch = try compute(input, into: &output)
+        batchPatchesPlan = try compute(input, into: &output)
         cachedInput = input
         return output
     }
@@ -189,16 +192,18 @@ public final class Conv2D: Layer {
     /// The forward pass without caching.
     /// - Throws: ``LayerError/invalidInputShape(layer:expected:found:)`` for a bad input shape.
     public func inference(_ input: Tensor) throws -> Tensor {
-        patchesHoldBatch = false
+        batchPatchesPlan = nil
         _ = try compute(input, into: &inferenceOutput)
         return inferenceOutput
     }
 
     /// im2col + GEMM per chunk of images, then bias and activation in one pass.
-    /// - Returns: Whether the batch fit in one chunk, so ``patches`` now holds all of it.
-    private func compute(_ input: Tensor, into output: inout Tensor) throws -> Bool {
+    /// - Returns: The chunk plan when ``patches`` now holds the whole batch (one chunk per
+    /// slot), otherwise `nil`.
+    private func compute(_ input: Tensor, into output: inout Tensor) throws -> ConvolutionChunkPlan? {
         let g = try geometry(forInputShape: input.shape)
         let n = input.shape[0]
+        let plan = ConvolutionChunkPlan(geometry: g, batchSize: n, byteLimit: workspaceByteLimit)
         output.prepareForOverwrite(shape: [n, g.gridHeight, g.gridWidth, outputChannels])
         let outC = outputChannels, direct = usesDirectKernels
         input.withUnsafeBufferPointer { x in
@@ -207,14 +212,17 @@ public final class Conv2D: Layer {
                     if direct {
                         g.correlate(x.baseAddress!, kernel: w.baseAddress!, gridChannels: outC, imageCount: n, into: y.baseAddress!)
                     } else {
-                        g.forEachChunk(batchSize: n, byteLimit: workspaceByteLimit) { start, count in
-                            let rows = count * g.rowsPerImage
-                            patches.prepareForOverwrite(shape: [rows, g.patchWidth])
-                            patches.withUnsafeMutableBufferPointer { p in
-                                g.imagesToColumns(x.baseAddress! + start * g.imageSize, imageCount: count, into: p.baseAddress!)
+                        let slotRows = plan.rowsPerSlot(g)
+                        patches.prepareForOverwrite(shape: [plan.slots * slotRows, g.patchWidth])
+                        patches.withUnsafeMutableBufferPointer { p in
+                            plan.forEachChunk { slot, start, count, isParallel in
+                                let slotPatches = p.baseAddress! + slot * slotRows * g.patchWidth
+                                g.imagesToColumns(
+                                    x.baseAddress! + start * g.imageSize, imageCount: count, into: slotPatches,
+                                    inParallel: !isParallel)
                                 BLAS.sgemm(
-                                    transposeA: false, transposeB: false, m: rows, n: outC, k: g.patchWidth,
-                                    a: p.baseAddress!, lda: g.patchWidth, b: w.baseAddress!, ldb: outC,
+                                    transposeA: false, transposeB: false, m: count * g.rowsPerImage, n: outC, k: g.patchWidth,
+                                    a: slotPatches, lda: g.patchWidth, b: w.baseAddress!, ldb: outC,
                                     c: y.baseAddress! + start * g.rowsPerImage * outC, ldc: outC)
                             }
                         }
@@ -225,7 +233,7 @@ public final class Conv2D: Layer {
                 }
             }
         }
-        return !direct && g.imagesPerChunk(batchSize: n, byteLimit: workspaceByteLimit) >= n
+        return !direct && plan.hasOneChunkPerSlot ? plan : nil
     }
 
     /// Accumulates `∂W` and `∂b` and returns `∂X` for the last ``forward(_:)``.
@@ -250,37 +258,51 @@ public final class Conv2D: Layer {
             return computingInputGradient ? inputGradient : .empty
         }
         if computingInputGradient { inputGradient.fill(with: 0) }  // col2im accumulates
-        let reusePatches = patchesHoldBatch && g.imagesPerChunk(batchSize: n, byteLimit: workspaceByteLimit) >= n
-        input.withUnsafeBufferPointer { x in
-            dZ.withUnsafeBufferPointer { dz in
-                kernel.value.withUnsafeBufferPointer { w in
-                    kernel.accumulateGradient { dw, overwrite in
-                        inputGradient.withUnsafeMutableBufferPointer { dx in
-                            g.forEachChunk(batchSize: n, byteLimit: workspaceByteLimit) { start, count in
-                                let rows = count * g.rowsPerImage
-                                let dzChunk = dz.baseAddress! + start * g.rowsPerImage * outC
-                                if !reusePatches {
-                                    patches.prepareForOverwrite(shape: [rows, g.patchWidth])
-                                }
-                                patches.withUnsafeMutableBufferPointer { p in
-                                    if !reusePatches {
-                                        g.imagesToColumns(x.baseAddress! + start * g.imageSize, imageCount: count, into: p.baseAddress!)
+        let plan = ConvolutionChunkPlan(geometry: g, batchSize: n, byteLimit: workspaceByteLimit)
+        let reusePatches = batchPatchesPlan == plan
+        let slotRows = plan.rowsPerSlot(g), slotFloats = slotRows * g.patchWidth, kernelCount = g.patchWidth * outC
+        if !reusePatches { patches.prepareForOverwrite(shape: [plan.slots * slotRows, g.patchWidth]) }
+        if computingInputGradient { patchGradient.prepareForOverwrite(shape: [plan.slots * slotRows, g.patchWidth]) }
+        if plan.slots > 1 { partialKernelGradients.prepareForOverwrite(shape: [plan.slots, kernelCount]) }
+        withPointer(input) { x in
+            withPointer(dZ) { dz in
+                withPointer(kernel.value) { w in
+                    withMutablePointer(&patches) { p in
+                        patchGradient.withUnsafeMutableBufferPointer { dpBuffer in
+                            partialKernelGradients.withUnsafeMutableBufferPointer { partialBuffer in
+                                inputGradient.withUnsafeMutableBufferPointer { dxBuffer in
+                                    kernel.accumulateGradient { dw, overwrite in
+                                        plan.forEachChunk { slot, start, count, isParallel in
+                                            let rows = count * g.rowsPerImage
+                                            let dzChunk = dz + start * g.rowsPerImage * outC
+                                            let slotPatches = p + slot * slotFloats
+                                            if !reusePatches {
+                                                g.imagesToColumns(
+                                                    x + start * g.imageSize, imageCount: count, into: slotPatches,
+                                                    inParallel: !isParallel)
+                                            }
+                                            // ∂W[KH·KW·inC, outC] (+)= patchesᵀ · ∂Z, into the slot's partial sum
+                                            // when the slots run in parallel
+                                            let (target, beta) = plan.kernelGradientTarget(
+                                                slot: slot, start: start, gradient: dw, overwrite: overwrite,
+                                                partials: partialBuffer.baseAddress, count: kernelCount)
+                                            BLAS.sgemm(
+                                                transposeA: true, transposeB: false, m: g.patchWidth, n: outC, k: rows,
+                                                a: slotPatches, lda: g.patchWidth, b: dzChunk, ldb: outC,
+                                                beta: beta, c: target, ldc: outC)
+                                            guard computingInputGradient else { return }
+                                            // ∂patches = ∂Z · Wᵀ, then col2im
+                                            let dp = dpBuffer.baseAddress! + slot * slotFloats, dx = dxBuffer.baseAddress!
+                                            BLAS.sgemm(
+                                                transposeA: false, transposeB: true, m: rows, n: g.patchWidth, k: outC,
+                                                a: dzChunk, lda: outC, b: w, ldb: outC, c: dp, ldc: g.patchWidth)
+                                            g.addColumns(dp, imageCount: count, into: dx + start * g.imageSize, inParallel: !isParallel)
+                                        }
+                                        if plan.slots > 1 {
+                                            plan.addSlotGradients(
+                                                partialBuffer.baseAddress!, count: kernelCount, into: dw, overwrite: overwrite)
+                                        }
                                     }
-                                    // ∂W[KH·KW·inC, outC] += patchesᵀ · ∂Z
-                                    BLAS.sgemm(
-                                        transposeA: true, transposeB: false, m: g.patchWidth, n: outC, k: rows,
-                                        a: p.baseAddress!, lda: g.patchWidth, b: dzChunk, ldb: outC,
-                                        beta: overwrite && start == 0 ? 0 : 1, c: dw, ldc: outC)
-                                }
-                                guard computingInputGradient else { return }
-                                patchGradient.prepareForOverwrite(shape: [rows, g.patchWidth])
-                                patchGradient.withUnsafeMutableBufferPointer { dp in
-                                    // ∂patches = ∂Z · Wᵀ, then col2im
-                                    BLAS.sgemm(
-                                        transposeA: false, transposeB: true, m: rows, n: g.patchWidth, k: outC,
-                                        a: dzChunk, lda: outC, b: w.baseAddress!, ldb: outC,
-                                        c: dp.baseAddress!, ldc: g.patchWidth)
-                                    g.addColumns(dp.baseAddress!, imageCount: count, into: dx.baseAddress! + start * g.imageSize)
                                 }
                             }
                         }
@@ -289,7 +311,7 @@ public final class Conv2D: Layer {
             }
         }
         cachedInput = nil
-        patchesHoldBatch = false
+        batchPatchesPlan = nil
         return computingInputGradient ? inputGradient : .empty
     }
 
@@ -313,13 +335,13 @@ public final class Conv2D: Layer {
             }
         }
         cachedInput = nil
-        patchesHoldBatch = false
+        batchPatchesPlan = nil
     }
 
     /// Drops the cached input and releases the workspaces.
     public func clearCache() {
         cachedInput = nil
-        patchesHoldBatch = false
+        batchPatchesPlan = nil
         for keyPath in [
             \Conv2D.output, \.inferenceOutput, \.patches, \.patchGradient, \.preactivationGradient, \.inputGradient,
             \.partialKernelGradients, \.transposedKernel,

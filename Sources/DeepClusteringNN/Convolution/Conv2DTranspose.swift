@@ -22,7 +22,9 @@ import DeepClusteringCore
 /// col2im adds into the output; bias and activation follow in one pass. The backward pass is the
 /// corresponding convolution: im2col of `∂Z` gives `P = [N·H·W, KH·KW·outC]`, then
 /// `∂W += Pᵀ · X` and `∂X = P · W`. Chunks of images bound the patch workspace by
-/// ``workspaceByteLimit``; workspaces are kept between batches.
+/// ``workspaceByteLimit``; on several cores the batch is first shared among threads, each
+/// running its chunks with single-threaded GEMMs into its own workspace and partial `∂W`
+/// (``ConvolutionChunkPlan``). Workspaces are kept between batches.
 public final class Conv2DTranspose: Layer {
     /// The layer's name (default `conv2d_transpose`).
     public var name: String
@@ -64,13 +66,13 @@ public final class Conv2DTranspose: Layer {
     private var output = Tensor(zeros: [0])
     /// Output workspace of ``inference(_:)`` (reused when the caller has let go of the last one).
     private var inferenceOutput = Tensor(zeros: [0])
-    /// The patch matrix of the current chunk (X·Wᵀ forward, im2col of ∂Z backward).
+    /// The patch matrices of the current chunks, one slot per thread (X·Wᵀ forward, im2col of ∂Z backward).
     private var patches = Tensor(zeros: [0])
     /// Workspaces for ∂Z and ∂X.
     private var preactivationGradient = Tensor(zeros: [0])
     private var partialBiasSums = Tensor(zeros: [0])
     private var inputGradient = Tensor(zeros: [0])
-    /// Direct-kernel workspaces: per-thread kernel-gradient sums and the transposed kernel.
+    /// Per-thread kernel-gradient sums (direct kernels and chunk slots) and the transposed kernel.
     private var partialKernelGradients = Tensor(zeros: [0])
     private var transposedKernel = Tensor(zeros: [0])
 
@@ -216,16 +218,19 @@ public final class Conv2DTranspose: Layer {
         input.withUnsafeBufferPointer { x in
             kernel.value.withUnsafeBufferPointer { w in
                 output.withUnsafeMutableBufferPointer { y in
-                    g.forEachChunk(batchSize: n, byteLimit: workspaceByteLimit) { start, count in
-                        let rows = count * g.rowsPerImage
-                        patches.prepareForOverwrite(shape: [rows, g.patchWidth])
-                        patches.withUnsafeMutableBufferPointer { p in
+                    let plan = ConvolutionChunkPlan(geometry: g, batchSize: n, byteLimit: workspaceByteLimit)
+                    let slotRows = plan.rowsPerSlot(g)
+                    patches.prepareForOverwrite(shape: [plan.slots * slotRows, g.patchWidth])
+                    patches.withUnsafeMutableBufferPointer { p in
+                        plan.forEachChunk { slot, start, count, isParallel in
+                            let slotPatches = p.baseAddress! + slot * slotRows * g.patchWidth
                             // patches[N·H·W, KH·KW·outC] = X · Wᵀ, then col2im into the output
                             BLAS.sgemm(
-                                transposeA: false, transposeB: true, m: rows, n: g.patchWidth, k: inC,
+                                transposeA: false, transposeB: true, m: count * g.rowsPerImage, n: g.patchWidth, k: inC,
                                 a: x.baseAddress! + start * g.rowsPerImage * inC, lda: inC, b: w.baseAddress!, ldb: inC,
-                                c: p.baseAddress!, ldc: g.patchWidth)
-                            g.addColumns(p.baseAddress!, imageCount: count, into: y.baseAddress! + start * g.imageSize)
+                                c: slotPatches, ldc: g.patchWidth)
+                            g.addColumns(
+                                slotPatches, imageCount: count, into: y.baseAddress! + start * g.imageSize, inParallel: !isParallel)
                         }
                     }
                     bias.value.withUnsafeBufferPointer { b in
@@ -257,28 +262,43 @@ public final class Conv2DTranspose: Layer {
             backwardDirect(input: input, dZ: dZ, geometry: g, computingInputGradient: computingInputGradient)
             return computingInputGradient ? inputGradient : .empty
         }
-        input.withUnsafeBufferPointer { x in
-            dZ.withUnsafeBufferPointer { dz in
-                kernel.value.withUnsafeBufferPointer { w in
-                    kernel.accumulateGradient { dw, overwrite in
-                        inputGradient.withUnsafeMutableBufferPointer { dx in
-                            g.forEachChunk(batchSize: n, byteLimit: workspaceByteLimit) { start, count in
-                                let rows = count * g.rowsPerImage
-                                let xChunk = x.baseAddress! + start * g.rowsPerImage * inC
-                                patches.prepareForOverwrite(shape: [rows, g.patchWidth])
-                                patches.withUnsafeMutableBufferPointer { p in
-                                    g.imagesToColumns(dz.baseAddress! + start * g.imageSize, imageCount: count, into: p.baseAddress!)
-                                    // ∂W[KH·KW·outC, inC] += Pᵀ · X
-                                    BLAS.sgemm(
-                                        transposeA: true, transposeB: false, m: g.patchWidth, n: inC, k: rows,
-                                        a: p.baseAddress!, lda: g.patchWidth, b: xChunk, ldb: inC,
-                                        beta: overwrite && start == 0 ? 0 : 1, c: dw, ldc: inC)
-                                    guard computingInputGradient else { return }
-                                    // ∂X[N·H·W, inC] = P · W
-                                    BLAS.sgemm(
-                                        transposeA: false, transposeB: false, m: rows, n: inC, k: g.patchWidth,
-                                        a: p.baseAddress!, lda: g.patchWidth, b: w.baseAddress!, ldb: inC,
-                                        c: dx.baseAddress! + start * g.rowsPerImage * inC, ldc: inC)
+        let plan = ConvolutionChunkPlan(geometry: g, batchSize: n, byteLimit: workspaceByteLimit)
+        let slotRows = plan.rowsPerSlot(g), slotFloats = slotRows * g.patchWidth, kernelCount = g.patchWidth * inC
+        patches.prepareForOverwrite(shape: [plan.slots * slotRows, g.patchWidth])
+        if plan.slots > 1 { partialKernelGradients.prepareForOverwrite(shape: [plan.slots, kernelCount]) }
+        withPointer(input) { x in
+            withPointer(dZ) { dz in
+                withPointer(kernel.value) { w in
+                    withMutablePointer(&patches) { p in
+                        partialKernelGradients.withUnsafeMutableBufferPointer { partialBuffer in
+                            inputGradient.withUnsafeMutableBufferPointer { dxBuffer in
+                                kernel.accumulateGradient { dw, overwrite in
+                                    plan.forEachChunk { slot, start, count, isParallel in
+                                        let rows = count * g.rowsPerImage
+                                        let xChunk = x + start * g.rowsPerImage * inC
+                                        let slotPatches = p + slot * slotFloats
+                                        g.imagesToColumns(
+                                            dz + start * g.imageSize, imageCount: count, into: slotPatches, inParallel: !isParallel)
+                                        // ∂W[KH·KW·outC, inC] (+)= Pᵀ · X, into the slot's partial sum when the
+                                        // slots run in parallel
+                                        let (target, beta) = plan.kernelGradientTarget(
+                                            slot: slot, start: start, gradient: dw, overwrite: overwrite,
+                                            partials: partialBuffer.baseAddress, count: kernelCount)
+                                        BLAS.sgemm(
+                                            transposeA: true, transposeB: false, m: g.patchWidth, n: inC, k: rows,
+                                            a: slotPatches, lda: g.patchWidth, b: xChunk, ldb: inC,
+                                            beta: beta, c: target, ldc: inC)
+                                        guard computingInputGradient else { return }
+                                        // ∂X[N·H·W, inC] = P · W
+                                        BLAS.sgemm(
+                                            transposeA: false, transposeB: false, m: rows, n: inC, k: g.patchWidth,
+                                            a: slotPatches, lda: g.patchWidth, b: w, ldb: inC,
+                                            c: dxBuffer.baseAddress! + start * g.rowsPerImage * inC, ldc: inC)
+                                    }
+                                    if plan.slots > 1 {
+                                        plan.addSlotGradients(
+                                            partialBuffer.baseAddress!, count: kernelCount, into: dw, overwrite: overwrite)
+                                    }
                                 }
                             }
                         }

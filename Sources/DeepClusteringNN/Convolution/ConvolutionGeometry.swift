@@ -55,22 +55,6 @@ struct ConvolutionGeometry: Equatable, Sendable {
             inputSize: imageWidth, outputSize: gridWidth, kernelSize: kernelWidth, stride: strideWidth)
     }
 
-    /// How many images fit in a patch matrix of at most `byteLimit` bytes (at least one, at most
-    /// `batchSize`).
-    func imagesPerChunk(batchSize: Int, byteLimit: Int) -> Int {
-        let bytesPerImage = max(rowsPerImage * patchWidth * MemoryLayout<Float>.stride, 1)
-        return max(1, min(batchSize, byteLimit / bytesPerImage))
-    }
-
-    /// Calls `body(start, count)` for consecutive chunks of images covering `0..<batchSize`,
-    /// each chunk's patch matrix at most `byteLimit` bytes (but at least one image).
-    func forEachChunk(batchSize: Int, byteLimit: Int, _ body: (_ start: Int, _ count: Int) -> Void) {
-        let chunk = imagesPerChunk(batchSize: batchSize, byteLimit: byteLimit)
-        for start in Swift.stride(from: 0, to: batchSize, by: chunk) {
-            body(start, Swift.min(chunk, batchSize - start))
-        }
-    }
-
     /// Calls `body(row, ky, imageOffset, kxLo, kxHi)` for every patch row of one image and every
     /// kernel row: taps `kxLo..<kxHi` of kernel row `ky` read the contiguous image run starting
     /// at `imageOffset` (the float offset of tap `kxLo` within the image); the other taps fall
@@ -100,9 +84,13 @@ struct ConvolutionGeometry: Equatable, Sendable {
     ///   - images: `imageCount` NHWC images of ``imageSize`` floats each.
     ///   - imageCount: The number of images.
     ///   - columns: Room for `imageCount·GH·GW` rows of ``patchWidth`` floats; fully overwritten.
-    func imagesToColumns(_ images: UnsafePointer<Float>, imageCount: Int, into columns: UnsafeMutablePointer<Float>) {
+    ///   - inParallel: Whether large batches may be split across cores (`false` inside a
+    ///     thread of ``ConvolutionChunkPlan``).
+    func imagesToColumns(
+        _ images: UnsafePointer<Float>, imageCount: Int, into columns: UnsafeMutablePointer<Float>, inParallel: Bool = true
+    ) {
         let c = channels, kw = kernelWidth, width = patchWidth
-        forEachImage(imageCount) { n in
+        forEachImage(imageCount, inParallel: inParallel) { n in
             let image = images + n * imageSize
             let patches = columns + n * rowsPerImage * width
             forEachKernelRow { row, ky, offset, kxLo, kxHi in
@@ -130,10 +118,14 @@ struct ConvolutionGeometry: Equatable, Sendable {
     ///   - columns: `imageCount·GH·GW` rows of ``patchWidth`` floats.
     ///   - imageCount: The number of images.
     ///   - images: `imageCount` NHWC images, accumulated into (zero them first for a plain col2im).
-    func addColumns(_ columns: UnsafePointer<Float>, imageCount: Int, into images: UnsafeMutablePointer<Float>) {
+    ///   - inParallel: Whether large batches may be split across cores (`false` inside a
+    ///     thread of ``ConvolutionChunkPlan``).
+    func addColumns(
+        _ columns: UnsafePointer<Float>, imageCount: Int, into images: UnsafeMutablePointer<Float>, inParallel: Bool = true
+    ) {
         let c = channels, kw = kernelWidth, width = patchWidth
         // Parallel over images only: patches of one image overlap, different images never do.
-        forEachImage(imageCount) { n in
+        forEachImage(imageCount, inParallel: inParallel) { n in
             let image = images + n * imageSize
             let patches = columns + n * rowsPerImage * width
             forEachKernelRow { row, ky, offset, kxLo, kxHi in
@@ -146,8 +138,12 @@ struct ConvolutionGeometry: Equatable, Sendable {
     }
 
     /// Calls `body(n)` for `n` in `0..<imageCount`, images split across cores when their patch
-    /// matrices are large enough to pay for it.
-    private func forEachImage(_ imageCount: Int, _ body: (Int) -> Void) {
+    /// matrices are large enough to pay for it (and `inParallel` allows it).
+    private func forEachImage(_ imageCount: Int, inParallel: Bool, _ body: (Int) -> Void) {
+        guard inParallel else {
+            for n in 0..<imageCount { body(n) }
+            return
+        }
         Parallel.forEachChunk(count: imageCount, minimumPerThread: max(1, 32_768 / max(rowsPerImage * patchWidth, 1))) { range in
             for n in range { body(n) }
         }

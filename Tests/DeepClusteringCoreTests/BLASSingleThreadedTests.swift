@@ -1,0 +1,47 @@
+import DeepClusteringCore
+import Foundation
+import Testing
+
+/// `BLAS.withSingleThreadedCalls` sets OpenBLAS to one thread while any region is open, in any
+/// thread, and restores the count when the last one closes.
+@Suite(.timeLimit(.minutes(1))) struct BLASSingleThreadedTests {
+    /// Waits (up to 10 s) for regions opened by tests running alongside to close.
+    private static func settledThreadCount(expecting value: Int) -> Int {
+        let deadline = Date().addingTimeInterval(10)
+        while BLAS.threadCount != value && Date() < deadline { usleep(1_000) }
+        return BLAS.threadCount
+    }
+
+    @Test func oneThreadInsideNestedAndOverlappingRegions() {
+        let before = Self.settledThreadCount(expecting: ProcessInfo.processInfo.activeProcessorCount)
+        let inside = BLAS.withSingleThreadedCalls { () -> [Int] in
+            var seen = [BLAS.threadCount]
+            seen.append(BLAS.withSingleThreadedCalls { BLAS.threadCount })
+            seen.append(BLAS.threadCount)  // the inner region closed, the outer one is still open
+            return seen
+        }
+        #expect(inside == [1, 1, 1])
+        // Two threads whose regions overlap: both see one thread throughout.
+        let group = DispatchGroup()
+        let results = UnsafeMutablePointer<Int>.allocate(capacity: 2)
+        defer { results.deallocate() }
+        nonisolated(unsafe) let shared = results
+        for t in 0..<2 {
+            DispatchQueue.global().async(group: group) {
+                shared[t] = BLAS.withSingleThreadedCalls { () -> Int in
+                    usleep(20_000)
+                    return BLAS.threadCount
+                }
+            }
+        }
+        group.wait()
+        #expect(results[0] == 1 && results[1] == 1)
+        #expect(Self.settledThreadCount(expecting: before) == before)
+    }
+
+    @Test func resultIsReturnedAndErrorsPropagate() throws {
+        struct Failure: Error {}
+        #expect(BLAS.withSingleThreadedCalls { 42 } == 42)
+        #expect(throws: Failure.self) { try BLAS.withSingleThreadedCalls { throw Failure() } }
+    }
+}
