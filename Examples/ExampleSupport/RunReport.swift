@@ -5,23 +5,38 @@ import Foundation
 /// `assignments.csv`, `confusion_matrix.svg` (with labels) and `training_curves.svg`.
 /// Every file is written atomically.
 public struct RunReport {
-    /// The output directory (created if missing).
+    /// The output directory, created (with its missing parents) when the first file is written,
+    /// so that a run that fails before writing anything leaves nothing behind.
     public let directory: String
 
-    /// Creates the directory if needed.
-    /// - Throws: ``ExampleError`` when it cannot be created.
+    /// Checks that the directory exists and is writable, or could be created: its nearest
+    /// existing ancestor must be a writable directory.
+    /// - Throws: ``ExampleError`` naming the path when it is a file or not writable.
     public init(directory: String) throws {
         self.directory = directory
+        let manager = FileManager.default
+        var url = URL(fileURLWithPath: directory).standardizedFileURL
+        var isDirectory: ObjCBool = false
+        while !manager.fileExists(atPath: url.path, isDirectory: &isDirectory) && url.path != "/" {
+            url = url.deletingLastPathComponent()
+        }
+        guard isDirectory.boolValue else {
+            throw ExampleError("cannot create output directory \(directory): \(url.path) is not a directory")
+        }
+        guard manager.isWritableFile(atPath: url.path) else {
+            throw ExampleError("cannot create output directory \(directory): \(url.path) is not writable")
+        }
+    }
+
+    /// The path of a file in the output directory, creating the directory if it is missing.
+    /// - Throws: ``ExampleError`` when the directory cannot be created.
+    public func path(_ name: String) throws -> String {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
             throw ExampleError("cannot create output directory \(directory): \(error.localizedDescription)")
         }
-    }
-
-    /// The path of a file in the output directory.
-    public func path(_ name: String) -> String {
-        URL(fileURLWithPath: directory).appendingPathComponent(name).path
+        return URL(fileURLWithPath: directory).appendingPathComponent(name).path
     }
 
     /// Writes one row per update: iteration, loss terms, delta-label and the scores, then for

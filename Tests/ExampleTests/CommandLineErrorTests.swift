@@ -18,13 +18,14 @@ import Testing
         URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
     }
 
-    static func run(_ tool: String, _ arguments: [String]) throws -> Outcome {
+    static func run(_ tool: String, _ arguments: [String], in workingDirectory: URL? = nil) throws -> Outcome {
         let executable = productsDirectory.appendingPathComponent(tool)
         try #require(FileManager.default.isExecutableFile(atPath: executable.path),
                      "\(tool) not found beside the test bundle in \(productsDirectory.path)")
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        if let workingDirectory { process.currentDirectoryURL = workingDirectory }
         let errorPipe = Pipe(), outputPipe = Pipe()
         process.standardError = errorPipe
         process.standardOutput = outputPipe
@@ -91,10 +92,31 @@ import Testing
             let lines = outcome.standardError.split(separator: "\n", omittingEmptySubsequences: true)
             #expect(lines.count == 1, "\(tool): \(outcome.standardError)")
             #expect(outcome.standardError.contains("--clusters 5"), "\(tool): \(outcome.standardError)")
-            // Nothing half-written is left behind: the output directory holds no files.
-            let left = (try? FileManager.default.contentsOfDirectory(atPath: output.path)) ?? []
-            #expect(left.isEmpty, "\(tool) left \(left) in the output directory")
+            // Nothing half-written is left behind: not even the output directory is created.
+            #expect(!FileManager.default.fileExists(atPath: output.path), "\(tool) created \(output.path)")
         }
+    }
+
+    @Test func failedRunsLeaveNoDefaultOutputDirectory() throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for tool in ["dec", "kmeans"] {
+            let outcome = try Self.run(tool, ["--dataset", "idx", "--file", "/nonexistent/images.idx"], in: dir)
+            #expect(outcome.status != 0)
+            let left = try FileManager.default.contentsOfDirectory(atPath: dir.path)
+            #expect(left.isEmpty, "\(tool) left \(left) in its working directory")
+        }
+    }
+
+    @Test func anOutputPathThatIsAFileIsRejectedBeforeLoading() throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("taken")
+        try "x".write(to: file, atomically: true, encoding: .utf8)
+        let outcome = try Self.run("dec", ["--dataset", "idx", "--file", "/nonexistent/images.idx",
+                                           "--output-dir", file.appendingPathComponent("out").path])
+        #expect(outcome.status != 0)
+        #expect(outcome.standardError.contains("not a directory"), "\(outcome.standardError)")
     }
 
     @Test func malformedDataNamesTheFileAndPlace() throws {
