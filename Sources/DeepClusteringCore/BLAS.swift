@@ -37,6 +37,35 @@ public enum BLAS {
             }
             return
         }
+        if m * n * k < singleThreadedProductLimit {
+            withSingleThreadedCalls {
+                call(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+            }
+        } else {
+            call(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+        }
+    }
+
+    /// Products with `m·n·k` below this run single-threaded (``withSingleThreadedCalls(_:)``);
+    /// 2²² by default, 0 turns it off. Set it before training, not while GEMMs run.
+    ///
+    /// OpenBLAS 0.3.21 splits every product from 2¹⁸ multiply-adds on across its threads. On the
+    /// small products of a training step (the 10-unit embedding layers, 256×10×1152 in the
+    /// seed's conv autoencoder) the split saves little or nothing — measured alone on two cores,
+    /// two threads ran such shapes 0.74–1.11 times the single-threaded time — and each split
+    /// call wakes OpenBLAS's worker thread, which then spins on the second core for a long while
+    /// (13% of all samples in a conv epoch's profile), taking it from the library's own threads.
+    /// With this limit the seed's conv epoch took 23.7–24.0 s against 24.5–26.8 s without, in
+    /// alternating runs (`Documentation/Performance.md`, session 9). The dense autoencoder's
+    /// smallest product is 256×10×2000 (5.1·10⁶), above the default.
+    nonisolated(unsafe) public static var singleThreadedProductLimit = 1 << 22
+
+    @usableFromInline
+    static func call(
+        _ transposeA: Bool, _ transposeB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float,
+        _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int, _ beta: Float,
+        _ c: UnsafeMutablePointer<Float>, _ ldc: Int
+    ) {
         cblas_sgemm(
             CblasRowMajor,
             transposeA ? CblasTrans : CblasNoTrans,

@@ -44,4 +44,27 @@ import Testing
         #expect(BLAS.withSingleThreadedCalls { 42 } == 42)
         #expect(throws: Failure.self) { try BLAS.withSingleThreadedCalls { throw Failure() } }
     }
+
+    @Test func smallProductsRunSingleThreadedWithTheSameResult() {
+        // 8×5×3 = 120 multiply-adds: below the default limit, so this call opens a region.
+        #expect(BLAS.singleThreadedProductLimit == 1 << 22)
+        let before = Self.settledThreadCount(expecting: ProcessInfo.processInfo.activeProcessorCount)
+        let a = (0..<24).map { Float($0) * 0.25 - 2 }, b = (0..<15).map { Float($0 % 7) - 3 }
+        var c = [Float](repeating: .nan, count: 40)
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                c.withUnsafeMutableBufferPointer { c in
+                    BLAS.sgemm(transposeA: false, transposeB: false, m: 8, n: 5, k: 3,
+                               a: a.baseAddress!, lda: 3, b: b.baseAddress!, ldb: 5, c: c.baseAddress!, ldc: 5)
+                }
+            }
+        }
+        for i in 0..<8 {
+            for j in 0..<5 {
+                let expected = (0..<3).reduce(Float(0)) { $0 + a[i * 3 + $1] * b[$1 * 5 + j] }
+                #expect(c[i * 5 + j] == expected, "c[\(i), \(j)]")
+            }
+        }
+        #expect(Self.settledThreadCount(expecting: before) == before)
+    }
 }
