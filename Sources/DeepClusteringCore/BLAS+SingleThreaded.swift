@@ -18,14 +18,14 @@ extension BLAS {
         singleThreadedRegions.withLock { state in
             if state.depth == 0 {
                 state.saved = threadCount
-                if state.saved != 1 { threadCount = 1 }
+                threadCount = 1
             }
             state.depth += 1
         }
         defer {
             singleThreadedRegions.withLock { state in
                 state.depth -= 1
-                if state.depth == 0, state.saved != 1 { threadCount = state.saved }
+                if state.depth == 0 { threadCount = state.saved }
             }
         }
         return try body()

@@ -96,7 +96,10 @@ public enum BLAS {
     /// The number of threads OpenBLAS uses for each call.
     ///
     /// OpenBLAS starts with one thread per core (or `OPENBLAS_NUM_THREADS`). Setting this
-    /// changes it for the whole process.
+    /// changes it for the whole process. While a ``withSingleThreadedCalls(_:)`` region is open
+    /// in any thread — the convolution layers open one per pass, and ``sgemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)``
+    /// one per product under ``singleThreadedProductLimit`` — it reads 1, and a value set then
+    /// is replaced when the last region closes; set it while no training runs.
     public static var threadCount: Int {
         get { Int(openblas_get_num_threads()) }
         set { openblas_set_num_threads(Int32(max(1, newValue))) }

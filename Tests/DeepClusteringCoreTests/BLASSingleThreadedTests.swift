@@ -5,11 +5,16 @@ import Testing
 /// `BLAS.withSingleThreadedCalls` sets OpenBLAS to one thread while any region is open, in any
 /// thread, and restores the count when the last one closes.
 @Suite(.timeLimit(.minutes(1))) struct BLASSingleThreadedTests {
-    /// Waits (up to 10 s) for regions opened by tests running alongside to close.
+    /// Waits (up to 5 s) for regions opened by tests running alongside to close, and returns
+    /// the last count it read (the expected one unless the wait timed out).
     private static func settledThreadCount(expecting value: Int) -> Int {
-        let deadline = Date().addingTimeInterval(10)
-        while BLAS.threadCount != value && Date() < deadline { usleep(1_000) }
-        return BLAS.threadCount
+        let deadline = Date().addingTimeInterval(5)
+        var seen = BLAS.threadCount
+        while seen != value && Date() < deadline {
+            usleep(1_000)
+            seen = BLAS.threadCount
+        }
+        return seen
     }
 
     @Test func oneThreadInsideNestedAndOverlappingRegions() {
@@ -41,11 +46,13 @@ import Testing
 
     @Test func resultIsReturnedAndErrorsPropagate() throws {
         struct Failure: Error {}
+        let before = Self.settledThreadCount(expecting: ProcessInfo.processInfo.activeProcessorCount)
         #expect(BLAS.withSingleThreadedCalls { 42 } == 42)
         #expect(throws: Failure.self) { try BLAS.withSingleThreadedCalls { throw Failure() } }
+        #expect(Self.settledThreadCount(expecting: before) == before, "the count is restored after a throw")
     }
 
-    @Test func smallProductsRunSingleThreadedWithTheSameResult() {
+    @Test func smallProductsGiveExactResultsAndRestoreTheThreadCount() {
         // 8×5×3 = 120 multiply-adds: below the default limit, so this call opens a region.
         #expect(BLAS.singleThreadedProductLimit == 1 << 22)
         let before = Self.settledThreadCount(expecting: ProcessInfo.processInfo.activeProcessorCount)

@@ -73,11 +73,15 @@ final class ConvolutionSGEMMFloor {
             let outShape = try layer.outputShape(forInputShape: shape)
             let inCount = shape.reduce(1, *) / maxBatch, outCount = outShape.reduce(1, *) / maxBatch
             func planning(_ limit: Int, _ rows: Int, _ width: Int) -> (Int) -> ConvolutionChunkPlan {
-                { b in ConvolutionChunkPlan(batchSize: b, bytesPerImage: rows * width * MemoryLayout<Float>.stride, byteLimit: limit) }
+                // The thread count read once, so that no plan has more slots than the buffers.
+                { [maxSlots] b in
+                    ConvolutionChunkPlan(
+                        batchSize: b, bytesPerImage: rows * width * MemoryLayout<Float>.stride, byteLimit: limit, threads: maxSlots)
+                }
             }
             /// The largest patch buffer of one thread over every batch size up to `maxBatch`.
             func slotImages(_ plan: (Int) -> ConvolutionChunkPlan) -> Int {
-                (1...maxBatch).map { plan($0).imagesPerChunk }.max() ?? 1
+                (1...max(1, maxBatch)).map { plan($0).imagesPerChunk }.max() ?? 1
             }
             let step: Step, slotPatchFloats: Int
             if (layer as? Conv2D)?.usesDirectKernels == true || (layer as? Conv2DTranspose)?.usesDirectKernels == true {

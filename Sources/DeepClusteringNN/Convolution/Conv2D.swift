@@ -42,13 +42,16 @@ public final class Conv2D: Layer {
     public let padding: Padding
     /// The activation applied after the bias.
     public let activation: Activation
-    /// The largest patch matrix (im2col workspace) built at once, in bytes; larger batches are
-    /// processed in chunks of images (at least one image at a time).
+    /// The largest patch matrix (im2col workspace) one thread builds at once, in bytes; larger
+    /// shares of a batch are processed in chunks of images (at least one image at a time).
     ///
     /// Defaults to ``ConvolutionDefaults/workspaceByteLimit`` (4 MiB): a chunk that stays in
     /// cache makes im2col, col2im and the GEMMs that read the patches cheaper than one
-    /// batch-sized matrix. When the whole batch fits, the backward pass reuses the forward
-    /// patches instead of rebuilding them.
+    /// batch-sized matrix. Each thread has its own patch workspace, and in the backward pass
+    /// another of the same size for the patch gradient, so the layer holds up to
+    /// `2 × threads × workspaceByteLimit` bytes of them (see ``ConvolutionChunkPlan``). When each
+    /// thread's share fits in one chunk, the backward pass reuses the forward patches instead of
+    /// rebuilding them.
     public var workspaceByteLimit: Int = ConvolutionDefaults.workspaceByteLimit
     /// How the products are computed; ``ConvolutionAlgorithm/automatic`` (the default) uses
     /// direct kernels for inputs of at most 4 channels with at most 64 kernel taps.
@@ -298,6 +301,7 @@ public final class Conv2D: Layer {
                                                 a: dzChunk, lda: outC, b: w, ldb: outC, c: dp, ldc: g.patchWidth)
                                             g.addColumns(dp, imageCount: count, into: dx + start * g.imageSize, inParallel: !isParallel)
                                         }
+                                        if n == 0 && overwrite { dw.update(repeating: 0, count: kernelCount) }  // no chunk wrote it
                                         if plan.slots > 1 {
                                             plan.addSlotGradients(
                                                 partialBuffer.baseAddress!, count: kernelCount, into: dw, overwrite: overwrite)

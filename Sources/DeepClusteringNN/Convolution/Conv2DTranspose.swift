@@ -44,8 +44,9 @@ public final class Conv2DTranspose: Layer {
     public let padding: Padding
     /// The activation applied after the bias.
     public let activation: Activation
-    /// The largest patch matrix built at once, in bytes (`N·H·W·KH·KW·outC` floats for a whole
-    /// batch); larger batches are processed in chunks of images (at least one image at a time).
+    /// The largest patch matrix one thread builds at once, in bytes (`N·H·W·KH·KW·outC` floats
+    /// for a whole batch); larger shares of a batch are processed in chunks of images (at least
+    /// one image at a time), each thread in its own workspace (see ``ConvolutionChunkPlan``).
     /// Defaults to ``ConvolutionDefaults/workspaceByteLimit`` (4 MiB), so chunks stay in cache.
     public var workspaceByteLimit: Int = ConvolutionDefaults.workspaceByteLimit
     /// How the products are computed; ``ConvolutionAlgorithm/automatic`` (the default) uses
@@ -295,6 +296,7 @@ public final class Conv2DTranspose: Layer {
                                             a: slotPatches, lda: g.patchWidth, b: w, ldb: inC,
                                             c: dxBuffer.baseAddress! + start * g.rowsPerImage * inC, ldc: inC)
                                     }
+                                    if n == 0 && overwrite { dw.update(repeating: 0, count: kernelCount) }  // no chunk wrote it
                                     if plan.slots > 1 {
                                         plan.addSlotGradients(
                                             partialBuffer.baseAddress!, count: kernelCount, into: dw, overwrite: overwrite)

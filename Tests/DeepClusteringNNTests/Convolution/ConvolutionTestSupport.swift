@@ -86,8 +86,8 @@ private func stepAddresses(_ layer: some Layer, input: Tensor, seed: UInt64) thr
 }
 
 /// Expects a convolution's parameter gradients to add up over two backward passes, to restart
-/// after a lazy zeroing (``Parameter/zeroGradientLazily()``), and the input gradient to be
-/// skippable — with the batch in one chunk and with one image per chunk (`setWorkspaceLimit`).
+/// after a lazy zeroing (``Parameter/zeroGradientLazily()``, also for an empty batch), and the
+/// input gradient to be skippable — with the batch in one chunk and with one image per chunk (`setWorkspaceLimit`).
 func expectGradientsAccumulate(
     _ layer: some Layer, input: Tensor, setWorkspaceLimit: (Int) -> Void
 ) throws {
@@ -110,6 +110,14 @@ func expectGradientsAccumulate(
         _ = try layer.backward(upstream)
         for (p, g) in zip(layer.parameters, once) {
             #expect(maxAbsDifference(p.gradient, g) < 1e-5, "\(p.name) after lazy zeroing, limit \(limit)")
+        }
+        // An empty batch after a lazy zeroing leaves zero gradients, not the previous step's.
+        for p in layer.parameters { p.zeroGradientLazily() }
+        let empty = Tensor(zeros: [0] + input.shape.dropFirst())
+        _ = try layer.forward(empty)
+        _ = try layer.backward(Tensor(zeros: [0] + upstream.shape.dropFirst()))
+        for p in layer.parameters {
+            #expect(p.gradient.scalars.allSatisfy { $0 == 0 }, "\(p.name) after an empty batch, limit \(limit)")
         }
     }
 }
