@@ -1,10 +1,17 @@
 import ArgumentParser
+import DeepClustering
 import Foundation
 
 extension ParsableCommand {
     /// Parses the command line and runs the command, turning every error into one line on
     /// standard error and a non-zero exit status (help and `--version` exit normally).
+    ///
+    /// First, when OpenBLAS fell back to generic kernels on this CPU, the executable starts
+    /// again with better ones (``BLAS/relaunchWithSuggestedCoreType(reporting:)``).
     public static func runReportingErrorsOnOneLine() {
+        BLAS.relaunchWithSuggestedCoreType { note in
+            FileHandle.standardError.write(Data("\(configuration.commandName ?? "note"): \(note)\n".utf8))
+        }
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -5,6 +5,10 @@ import Testing
 /// `BLAS.sgemm` with `beta == 0` clears `C` itself and calls OpenBLAS with `beta == 1`; the
 /// result must be bit for bit what OpenBLAS's own `beta == 0` path gives, whatever `C` held
 /// (NaN included), and entries beyond `n` in a strided `C` must stay untouched.
+///
+/// Both calls run at one OpenBLAS thread: some kernel families (OpenBLAS 0.3.21's `prescott`)
+/// round differently with one thread and with two, and `BLAS.sgemm` runs small products
+/// single-threaded, so comparing across thread counts would test the threading, not the clearing.
 @Suite struct SGEMMClearingTests {
     @Test(arguments: [(false, false), (true, false), (false, true), (true, true)])
     func betaZeroMatchesOpenBLASBitForBit(transposeA: Bool, transposeB: Bool) {
@@ -16,19 +20,21 @@ import Testing
             let lda = transposeA ? m : k, ldb = transposeB ? k : n
             var ours = [Float](repeating: .nan, count: m * ldc)
             var reference = ours
-            a.withUnsafeBufferPointer { a in
-                b.withUnsafeBufferPointer { b in
-                    ours.withUnsafeMutableBufferPointer { c in
-                        BLAS.sgemm(
-                            transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 0.75,
-                            a: a.baseAddress!, lda: lda, b: b.baseAddress!, ldb: ldb, beta: 0,
-                            c: c.baseAddress!, ldc: ldc)
-                    }
-                    reference.withUnsafeMutableBufferPointer { c in
-                        cblas_sgemm(
-                            CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans,
-                            transposeB ? CblasTrans : CblasNoTrans, Int32(m), Int32(n), Int32(k), 0.75,
-                            a.baseAddress!, Int32(lda), b.baseAddress!, Int32(ldb), 0, c.baseAddress!, Int32(ldc))
+            BLAS.withSingleThreadedCalls {
+                a.withUnsafeBufferPointer { a in
+                    b.withUnsafeBufferPointer { b in
+                        ours.withUnsafeMutableBufferPointer { c in
+                            BLAS.sgemm(
+                                transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 0.75,
+                                a: a.baseAddress!, lda: lda, b: b.baseAddress!, ldb: ldb, beta: 0,
+                                c: c.baseAddress!, ldc: ldc)
+                        }
+                        reference.withUnsafeMutableBufferPointer { c in
+                            cblas_sgemm(
+                                CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans,
+                                transposeB ? CblasTrans : CblasNoTrans, Int32(m), Int32(n), Int32(k), 0.75,
+                                a.baseAddress!, Int32(lda), b.baseAddress!, Int32(ldb), 0, c.baseAddress!, Int32(ldc))
+                        }
                     }
                 }
             }

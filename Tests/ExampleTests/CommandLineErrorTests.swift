@@ -11,6 +11,19 @@ import Testing
         var status: Int32
         var standardError: String
         var standardOutput: String
+        /// The note a tool writes when it starts again with better OpenBLAS kernels (on CPUs
+        /// newer than the OpenBLAS release), taken out of `standardError`.
+        var relaunchNotes: [String] = []
+    }
+
+    /// Separates the relaunch note (`BLAS.relaunchWithSuggestedCoreType`), which depends on the
+    /// CPU and not on the arguments, from the rest of standard error.
+    static func splittingRelaunchNotes(_ text: String) -> (notes: [String], rest: String) {
+        var notes: [String] = [], rest: [Substring] = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.contains("starting again with OPENBLAS_CORETYPE=") { notes.append(String(line)) } else { rest.append(line) }
+        }
+        return (notes, rest.joined(separator: "\n"))
     }
 
     /// The directory holding the test bundle and the executables built with it.
@@ -33,9 +46,9 @@ import Testing
         let errorData = errorPipe.fileHandleForReading.readDataToEndOfFile()
         let outputData = outputPipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Outcome(status: process.terminationStatus,
-                       standardError: String(decoding: errorData, as: UTF8.self),
-                       standardOutput: String(decoding: outputData, as: UTF8.self))
+        let (notes, standardError) = splittingRelaunchNotes(String(decoding: errorData, as: UTF8.self))
+        return Outcome(status: process.terminationStatus, standardError: standardError,
+                       standardOutput: String(decoding: outputData, as: UTF8.self), relaunchNotes: notes)
     }
 
     static func temporaryDirectory() throws -> URL {
@@ -77,6 +90,19 @@ import Testing
         #expect(lines.count == 1, "\(tool) \(arguments) wrote \(lines.count) lines: \(outcome.standardError)")
         #expect(outcome.standardError.contains(mentions), "\(tool) \(arguments): \(outcome.standardError)")
         #expect(!outcome.standardError.contains("Stack") && !outcome.standardError.contains("Fatal error"))
+    }
+
+    /// On a CPU newer than the OpenBLAS release, the tools start again once with better kernels
+    /// before doing anything; elsewhere they say nothing. Either way the run's output is whole
+    /// and appears once.
+    @Test func toolsStartAgainAtMostOnceBeforeAnyOutput() throws {
+        for tool in ["dec", "kmeans"] {
+            let outcome = try Self.run(tool, ["--help"])
+            #expect(outcome.status == 0, "\(tool): \(outcome.standardError)")
+            #expect(outcome.relaunchNotes.count <= 1, "\(tool): \(outcome.relaunchNotes)")
+            #expect(outcome.standardOutput.components(separatedBy: "USAGE:").count == 2, "\(tool): \(outcome.standardOutput)")
+            #expect(outcome.standardError.isEmpty, "\(tool): \(outcome.standardError)")
+        }
     }
 
     @Test func moreClustersThanSamplesIsRejectedAfterLoading() throws {

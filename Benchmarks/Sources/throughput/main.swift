@@ -190,6 +190,9 @@ func compareMatmul(m: Int, k: Int, n: Int, transposeA: Bool, repetitions: Int) t
 
 // MARK: - Main
 
+BLAS.relaunchWithSuggestedCoreType { note in
+    FileHandle.standardError.write(Data("throughput: \(note)\n".utf8))
+}
 do {
     let dims = [784, 500, 500, 2000, 10]
     let batchSize = 256
