@@ -46,7 +46,7 @@ struct DECCommand: ParsableCommand {
     @Option(help: "Clustering objective: dec|idec.")
     var mode: Mode = .dec
 
-    @Option(help: "Number of clusters, or auto to choose it by silhouette on the pretrained embedding.")
+    @Option(help: "Number of clusters, or auto to choose it by silhouette on the pretrained embedding (see --cluster-search).")
     var clusters: ClusterCountArgument = .fixed(10)
 
     @OptionGroup var clusterSearch: ClusterCountOptions

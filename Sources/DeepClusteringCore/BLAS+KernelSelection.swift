@@ -67,7 +67,9 @@ extension BLAS {
         report("OpenBLAS chose its \(coreName) kernels on a CPU that runs its \(suggestion) kernels; starting again with OPENBLAS_CORETYPE=\(suggestion)")
         setenv("OPENBLAS_CORETYPE", suggestion, 1)
         fflush(nil)  // every C stream, so nothing printed so far is lost or printed twice
-        execv("/proc/self/exe", CommandLine.unsafeArgv)
+        // The executable's own path, not /proc/self/exe, so the process keeps its name.
+        let path = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? "/proc/self/exe"
+        execv(path, CommandLine.unsafeArgv)
         let reason = String(cString: strerror(errno))
         report("could not start again (\(reason)); going on with the \(coreName) kernels")
     }

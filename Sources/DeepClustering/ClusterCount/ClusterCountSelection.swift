@@ -55,25 +55,10 @@ public func chooseClusterCount(
     progress: ((ClusterCountCandidate) -> Void)? = nil
 ) throws -> ClusterCountSelection {
     let operation = "chooseClusterCount(for:in:kmeansInitializationCount:silhouetteSampleSize:seed:progress:)"
-    guard range.lowerBound >= 2 else {
-        throw ClusteringError.invalidConfiguration(
-            operation: operation, message: "the silhouette needs at least 2 clusters; the range starts at \(range.lowerBound)")
-    }
-    guard kmeansInitializationCount >= 1 else {
-        throw ClusteringError.invalidConfiguration(
-            operation: operation, message: "kmeansInitializationCount must be at least 1, got \(kmeansInitializationCount)")
-    }
-    if let s = silhouetteSampleSize, s < 3 {
-        throw ClusteringError.invalidConfiguration(operation: operation, message: "silhouetteSampleSize must be at least 3, got \(s)")
-    }
-    try KMeans.validate(embedding, operation: operation)
-    let n = embedding.shape[0]
-    let scored = min(silhouetteSampleSize ?? n, n)
-    guard range.upperBound < scored else {
-        let what = scored < n ? "the silhouette sample of \(scored) rows" : "\(n) samples"
-        throw ClusteringError.invalidInput(
-            operation: operation, message: "k = \(range.upperBound) needs more than k rows, but there are \(what) (embedding shape \(embedding.shape))")
-    }
+    let n = embedding.shape.first ?? 0
+    let scored = try validateClusterCountSearch(
+        embedding, range: range, sampleSize: silhouetteSampleSize, sampleName: "silhouetteSampleSize",
+        sampleDescription: "the silhouette sample", kmeansInitializationCount: kmeansInitializationCount, operation: operation)
     let rows = scored < n ? sampleIndices(count: n, sampleSize: scored, seed: seed) : Array(0..<n)
     let subset = scored < n ? try embedding.rows(at: rows) : embedding
 
@@ -91,4 +76,32 @@ public func chooseClusterCount(
         progress?(candidate)
     }
     return ClusterCountSelection(candidates: candidates)
+}
+
+/// Checks the arguments of a cluster-count search and returns the number of rows it scores:
+/// `min(sampleSize ?? n, n)`, which must exceed the largest candidate.
+func validateClusterCountSearch(
+    _ embedding: Tensor, range: ClosedRange<Int>, sampleSize: Int?, sampleName: String, sampleDescription: String,
+    kmeansInitializationCount: Int, operation: String
+) throws -> Int {
+    guard range.lowerBound >= 2 else {
+        throw ClusteringError.invalidConfiguration(
+            operation: operation, message: "the silhouette needs at least 2 clusters; the range starts at \(range.lowerBound)")
+    }
+    guard kmeansInitializationCount >= 1 else {
+        throw ClusteringError.invalidConfiguration(
+            operation: operation, message: "kmeansInitializationCount must be at least 1, got \(kmeansInitializationCount)")
+    }
+    if let s = sampleSize, s < 3 {
+        throw ClusteringError.invalidConfiguration(operation: operation, message: "\(sampleName) must be at least 3, got \(s)")
+    }
+    try KMeans.validate(embedding, operation: operation)
+    let n = embedding.shape[0]
+    let scored = min(sampleSize ?? n, n)
+    guard range.upperBound < scored else {
+        let what = scored < n ? "\(sampleDescription) of \(scored) rows" : "\(n) samples"
+        throw ClusteringError.invalidInput(
+            operation: operation, message: "k = \(range.upperBound) needs more than k rows, but there are \(what) (embedding shape \(embedding.shape))")
+    }
+    return scored
 }
