@@ -41,6 +41,29 @@ static long adam_portable(float *restrict p, const float *restrict g, float *res
     return count;
 }
 
+static long sgd_momentum_portable(float *restrict p, const float *restrict g, float *restrict v, long first,
+                                  long count, float lr, float mu, int nesterov) {
+    if (nesterov) {
+        for (long i = first; i < count; i++) {
+            const float vi = mu * v[i] - lr * g[i];
+            v[i] = vi;
+            p[i] += mu * vi - lr * g[i];
+        }
+    } else {
+        for (long i = first; i < count; i++) {
+            const float vi = mu * v[i] - lr * g[i];
+            v[i] = vi;
+            p[i] += vi;
+        }
+    }
+    return count;
+}
+
+static long sgd_portable(float *restrict p, const float *restrict g, long first, long count, float lr) {
+    for (long i = first; i < count; i++) p[i] -= lr * g[i];
+    return count;
+}
+
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #include <immintrin.h>
 #define OK_AVX __attribute__((target("avx")))
@@ -84,6 +107,37 @@ OK_AVX static long adam_avx(float *restrict p, const float *restrict g, float *r
     return i;
 }
 
+OK_AVX static long sgd_momentum_avx(float *restrict p, const float *restrict g, float *restrict v, long count,
+                                    float lr, float mu, int nesterov) {
+    const __m256 vmu = _mm256_set1_ps(mu), vlr = _mm256_set1_ps(lr);
+    long i = 0;
+    if (nesterov) {
+        for (; i + 8 <= count; i += 8) {
+            const __m256 step = _mm256_mul_ps(vlr, _mm256_loadu_ps(g + i));
+            const __m256 vi = _mm256_sub_ps(_mm256_mul_ps(vmu, _mm256_loadu_ps(v + i)), step);
+            _mm256_storeu_ps(v + i, vi);
+            _mm256_storeu_ps(p + i, _mm256_add_ps(_mm256_loadu_ps(p + i), _mm256_sub_ps(_mm256_mul_ps(vmu, vi), step)));
+        }
+    } else {
+        for (; i + 8 <= count; i += 8) {
+            const __m256 vi = _mm256_sub_ps(_mm256_mul_ps(vmu, _mm256_loadu_ps(v + i)),
+                                            _mm256_mul_ps(vlr, _mm256_loadu_ps(g + i)));
+            _mm256_storeu_ps(v + i, vi);
+            _mm256_storeu_ps(p + i, _mm256_add_ps(_mm256_loadu_ps(p + i), vi));
+        }
+    }
+    return i;
+}
+
+OK_AVX static long sgd_avx(float *restrict p, const float *restrict g, long count, float lr) {
+    const __m256 vlr = _mm256_set1_ps(lr);
+    long i = 0;
+    for (; i + 8 <= count; i += 8) {
+        _mm256_storeu_ps(p + i, _mm256_sub_ps(_mm256_loadu_ps(p + i), _mm256_mul_ps(vlr, _mm256_loadu_ps(g + i))));
+    }
+    return i;
+}
+
 static int use_avx(void) {
     static int supported = -1;  // every thread that finds it unknown computes the same value
     int value = __atomic_load_n(&supported, __ATOMIC_RELAXED);
@@ -98,7 +152,22 @@ static int use_avx(void) {
 static int use_avx(void) { return 0; }
 #define adadelta_avx(p, g, a, d, count, lr, rho, eps) 0L
 #define adam_avx(p, g, m, v, count, lr, b1, b2, eps) 0L
+#define sgd_momentum_avx(p, g, v, count, lr, mu, nesterov) 0L
+#define sgd_avx(p, g, count, lr) 0L
 #endif
+
+void ok_sgd_momentum_update(float *parameter, const float *gradient, float *velocity, long count, float learningRate,
+                            float momentum, int nesterov) {
+    const long done = use_avx() ? sgd_momentum_avx(parameter, gradient, velocity, count, learningRate, momentum,
+                                                   nesterov)
+                                : 0;
+    sgd_momentum_portable(parameter, gradient, velocity, done, count, learningRate, momentum, nesterov);
+}
+
+void ok_sgd_update(float *parameter, const float *gradient, long count, float learningRate) {
+    const long done = use_avx() ? sgd_avx(parameter, gradient, count, learningRate) : 0;
+    sgd_portable(parameter, gradient, done, count, learningRate);
+}
 
 void ok_adadelta_update(float *parameter, const float *gradient, float *accumulatedGradient,
                         float *accumulatedUpdate, long count, float learningRate, float rho, float epsilon) {

@@ -1,3 +1,4 @@
+import COptimizerKernels
 import DeepClusteringCore
 
 /// Stochastic gradient descent with optional (Nesterov) momentum, Keras 2's update rule.
@@ -70,27 +71,18 @@ public final class SGD: Optimizer {
     public func update(_ parameters: [Parameter], zeroingGradients zeroing: Bool) throws {
         let lr = learningRate, mu = momentum, nesterov = self.nesterov
         for parameter in parameters {
+            // In packed AVX lanes (COptimizerKernels): Swift keeps these loops scalar because
+            // it cannot prove the pointers distinct. Same values, operation for operation.
             if !tracksVelocity {
                 try updateElementwise(parameter, slots: nil, zeroing: zeroing) { p, g, _, range in
-                    for i in range { p[i] -= lr * g[i] }
+                    let i = range.lowerBound
+                    ok_sgd_update(p + i, g + i, range.count, lr)
                 }
                 continue
             }
             try updateElementwise(parameter, slots: velocities.slots(for: parameter), zeroing: zeroing) { p, g, s, range in
-                let v = s[0]
-                if nesterov {
-                    for i in range {
-                        let vi = mu * v[i] - lr * g[i]
-                        v[i] = vi
-                        p[i] += mu * vi - lr * g[i]
-                    }
-                } else {
-                    for i in range {
-                        let vi = mu * v[i] - lr * g[i]
-                        v[i] = vi
-                        p[i] += vi
-                    }
-                }
+                let i = range.lowerBound
+                ok_sgd_momentum_update(p + i, g + i, s[0] + i, range.count, lr, mu, nesterov ? 1 : 0)
             }
         }
     }

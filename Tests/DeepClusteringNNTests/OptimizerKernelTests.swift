@@ -2,7 +2,7 @@ import COptimizerKernels
 import DeepClusteringCore
 import Testing
 
-/// The packed (AVX) and plain C builds of the Adam and Adadelta updates against the scalar
+/// The packed (AVX) and plain C builds of the SGD, Adam and Adadelta updates against the scalar
 /// update rules written out in Swift: all three must agree bit for bit, also in the tail that
 /// does not fill a block of eight.
 @Suite(.serialized) struct OptimizerKernelTests {
@@ -89,5 +89,39 @@ import Testing
             Self.expectIdentical(got, expected, "Adam, portable \(portable), count \(count)")
         }
         #expect(expected.parameter != start.parameter)
+    }
+
+    private static func sgdReference(_ s: State, lr: Float, mu: Float?, nesterov: Bool) -> State {
+        var s = s
+        for i in s.parameter.indices {
+            guard let mu else { s.parameter[i] -= lr * s.gradient[i]; continue }
+            let vi = mu * s.first[i] - lr * s.gradient[i]
+            s.first[i] = vi
+            s.parameter[i] += nesterov ? mu * vi - lr * s.gradient[i] : vi
+        }
+        return s
+    }
+
+    @Test(arguments: [1, 8, 1_037])
+    func sgdMatchesTheScalarRule(count: Int) {
+        // The velocity may be of either sign; `first` holds it.
+        var start = Self.randomState(count: count, seed: 13)
+        start.first = start.first.map { $0 - 0.5 }
+        let (lr, mu): (Float, Float) = (0.37, 0.9)
+        for nesterov in [false, true] {
+            let expected = Self.sgdReference(start, lr: lr, mu: mu, nesterov: nesterov)
+            for portable in [false, true] {
+                let got = Self.run(start, portable: portable) { s in
+                    ok_sgd_momentum_update(&s.parameter, s.gradient, &s.first, count, lr, mu, nesterov ? 1 : 0)
+                }
+                Self.expectIdentical(got, expected, "SGD momentum, nesterov \(nesterov), portable \(portable), count \(count)")
+            }
+            #expect(expected.parameter != start.parameter && expected.first != start.first)
+        }
+        let plain = Self.sgdReference(start, lr: lr, mu: nil, nesterov: false)
+        for portable in [false, true] {
+            let got = Self.run(start, portable: portable) { s in ok_sgd_update(&s.parameter, s.gradient, count, lr) }
+            Self.expectIdentical(got, plain, "SGD, portable \(portable), count \(count)")
+        }
     }
 }
