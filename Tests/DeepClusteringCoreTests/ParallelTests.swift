@@ -38,7 +38,11 @@ import Testing
         }
         let workers = try #require(SpinningWorkers.shared)
         let before = workers.jobsRun.load(ordering: .relaxed)
-        for _ in 0..<1_000 where workers.jobsRun.load(ordering: .relaxed) == before {
+        // Keep trying for a while (within the suite's one-minute limit): while another test's
+        // loop holds the helpers, or on a machine loaded by other processes, each attempt runs
+        // on the Dispatch fallback (seen: 1,000 attempts in 30 s beside a training run).
+        let deadline = Date().addingTimeInterval(45)
+        while workers.jobsRun.load(ordering: .relaxed) == before && Date() < deadline {
             #expect(Self.visits(count: 1_000, minimumPerThread: 1).allSatisfy { $0 == 1 })
         }
         #expect(workers.jobsRun.load(ordering: .relaxed) > before)
