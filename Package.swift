@@ -5,7 +5,7 @@
 // k-means, clustering metrics). Modules, bottom to top:
 //
 //   CBLAS, CZlib (system libraries); CDirectConvolution (C kernels for thin convolutions);
-//   COptimizerKernels (Adam and Adadelta updates)
+//   COptimizerKernels (SGD, Adam and Adadelta updates)
 //     → DeepClusteringCore  (Tensor, GEMM, seeded random numbers, parallel loops)
 //     → DeepClusteringData  (IDX/gzip, CSV, .npy readers; safetensors)
 //     → DeepClusteringNN    (layers, losses, optimizers, training utilities)

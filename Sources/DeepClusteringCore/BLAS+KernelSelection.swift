@@ -16,13 +16,15 @@ extension BLAS {
     }
 
     /// A value for `OPENBLAS_CORETYPE` that runs this CPU on faster kernels than the ones
-    /// OpenBLAS chose, or `nil` when its choice is already right or the variable is set.
+    /// OpenBLAS chose, or `nil` when its choice is already right, the variable is set, or the
+    /// OpenBLAS build has one kernel family only (no `DYNAMIC_ARCH`, so it ignores the variable).
     ///
     /// OpenBLAS reads `OPENBLAS_CORETYPE` once, when the library loads, so the suggestion only
     /// takes effect in a new process: ``relaunchWithSuggestedCoreType(reporting:)`` starts the
     /// current executable again with it, or set it in the environment yourself.
     public static var suggestedCoreType: String? {
-        if ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] != nil { return nil }
+        guard ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil,
+              configuration.contains("DYNAMIC_ARCH") else { return nil }
         return suggestedCoreType(forCore: coreName, cpuFlags: currentCPUFlags())
     }
 

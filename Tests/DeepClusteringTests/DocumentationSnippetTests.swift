@@ -467,6 +467,13 @@ final class DoubledInputGradient: Layer {
         // ---
         #expect(c.shape == [32, 16] && g.shape == [24, 16])
         #expect(BLAS.threadCount >= 1)
+        // (The article's relaunch line is not run here: it would replace the test process.)
+        // --- PerformanceNotes: kernel suggestion
+        if let better = BLAS.suggestedCoreType {
+            print("OpenBLAS runs its \(BLAS.coreName) kernels; OPENBLAS_CORETYPE=\(better) would be faster")
+        }
+        // ---
+        #expect(!BLAS.coreName.isEmpty)
 
         // --- PerformanceNotes: convolution workspace
         let conv = try Conv2D(inputChannels: 8, outputChannels: 4, kernelSize: 3, padding: .same, using: &rng)

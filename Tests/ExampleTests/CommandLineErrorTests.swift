@@ -6,7 +6,7 @@ import Testing
 ///
 /// The test target depends on the `dec` and `kmeans` targets, so SwiftPM builds them beside the
 /// test bundle; the tests run those binaries.
-@Suite struct CommandLineErrorTests {
+@Suite(.timeLimit(.minutes(5))) struct CommandLineErrorTests {
     struct Outcome {
         var status: Int32
         var standardError: String
@@ -31,7 +31,9 @@ import Testing
         URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
     }
 
-    static func run(_ tool: String, _ arguments: [String], in workingDirectory: URL? = nil) throws -> Outcome {
+    static func run(
+        _ tool: String, _ arguments: [String], in workingDirectory: URL? = nil, environment: [String: String]? = nil
+    ) throws -> Outcome {
         let executable = productsDirectory.appendingPathComponent(tool)
         try #require(FileManager.default.isExecutableFile(atPath: executable.path),
                      "\(tool) not found beside the test bundle in \(productsDirectory.path)")
@@ -39,6 +41,7 @@ import Testing
         process.executableURL = executable
         process.arguments = arguments
         if let workingDirectory { process.currentDirectoryURL = workingDirectory }
+        if let environment { process.environment = environment }
         let errorPipe = Pipe(), outputPipe = Pipe()
         process.standardError = errorPipe
         process.standardOutput = outputPipe
@@ -103,6 +106,16 @@ import Testing
             #expect(outcome.standardOutput.components(separatedBy: "USAGE:").count == 2, "\(tool): \(outcome.standardOutput)")
             #expect(outcome.standardError.isEmpty, "\(tool): \(outcome.standardError)")
         }
+    }
+
+    /// A set `OPENBLAS_CORETYPE` is the user's choice: no relaunch. (Prescott, OpenBLAS's
+    /// generic x86-64 kernels, runs on every x86-64 CPU; elsewhere OpenBLAS ignores the name.)
+    @Test func aSetCoreTypeIsKept() throws {
+        var environment = ProcessInfo.processInfo.environment
+        environment["OPENBLAS_CORETYPE"] = "Prescott"
+        let outcome = try Self.run("kmeans", ["--help"], environment: environment)
+        #expect(outcome.status == 0, "\(outcome.standardError)")
+        #expect(outcome.relaunchNotes.isEmpty, "\(outcome.relaunchNotes)")
     }
 
     @Test func moreClustersThanSamplesIsRejectedAfterLoading() throws {

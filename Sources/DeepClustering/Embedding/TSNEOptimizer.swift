@@ -25,8 +25,8 @@ struct TSNEOptimizer {
     /// to 1), but products with them fall below `Float.leastNormalMagnitude`, and subnormal
     /// arithmetic is slow: on an Emerald Rapids Xeon, mapping 5,000 MNIST embeddings (whose far
     /// pairs have affinities near 10⁻³⁸) took 32.9 s, 89% of it in the pair loop, and 9.1 s with
-    /// them set to 0 — the same map to the bit, judged by the silhouettes and inertias of the
-    /// k-means searches run on it.
+    /// them set to 0, with the same silhouettes and inertias of the k-means searches run on the map
+    /// to the last printed digit.
     static let negligibleAffinity: Float = 1e-20
 
     /// Symmetrises the conditional affinities in place and draws the initial map.
