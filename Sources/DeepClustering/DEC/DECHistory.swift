@@ -49,7 +49,7 @@ public struct DECTermLoss: Sendable, Equatable, Codable {
     }
 }
 
-/// What ``DECTrainer/fit(_:labels:optimizer:progress:)`` returns.
+/// What ``DECTrainer/fit(_:labels:optimizer:pretrainedEmbedding:progress:)`` returns.
 public struct DECResult: Sendable {
     /// The cluster of every sample after training.
     public var assignments: [Int]

@@ -9,7 +9,7 @@ extension DECTrainer {
     ///
     /// Names: `encoder.…`, `decoder.…`, `clustering.clusters`. The configuration is stored as
     /// JSON under ``configurationMetadataKey``; `metadata` adds more (e.g. the architecture).
-    /// - Throws: ``DECError/invalidInput(_:)`` before ``fit(_:labels:optimizer:progress:)``;
+    /// - Throws: ``DECError/invalidInput(_:)`` before ``fit(_:labels:optimizer:pretrainedEmbedding:progress:)``;
     ///   file errors.
     public func save(to path: String, metadata: [String: String] = [:]) throws {
         guard let clustering else {

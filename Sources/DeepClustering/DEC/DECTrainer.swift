@@ -29,11 +29,11 @@ public final class DECTrainer {
     public let decoder: (any Layer)?
     /// The settings of the clustering phase.
     public let configuration: DECConfiguration
-    /// The Student's t clustering layer, created by ``fit(_:labels:optimizer:progress:)`` (or by
+    /// The Student's t clustering layer, created by ``fit(_:labels:optimizer:pretrainedEmbedding:progress:)`` (or by
     /// loading a checkpoint); `nil` before.
     public private(set) var clustering: ClusteringLayer?
     /// The input-space neighbour graph of the locality term: computed by
-    /// ``fit(_:labels:optimizer:progress:)`` when the objective has that term and no graph for
+    /// ``fit(_:labels:optimizer:pretrainedEmbedding:progress:)`` when the objective has that term and no graph for
     /// the data's sample count and neighbour count is set; set it beforehand to reuse one.
     public var neighborGraph: NeighborGraph?
 

@@ -17,7 +17,7 @@ import Foundation
 /// `π` matches the prior to the clusters by size rank (the cluster with the largest `G_j` gets
 /// `U`'s largest mass; ties keep index order); for the uniform prior it does not matter. The
 /// ranking is piecewise constant, so the gradient is exact away from ties. `G_j` is clipped
-/// below at ``klEpsilon`` (with gradient 0 where clipped). The gradient is with respect to `q`
+/// below at `klEpsilon` (with gradient 0 where clipped). The gradient is with respect to `q`
 /// and flows on through ``ClusteringLayer/backward(_:computingInputGradient:)``.
 /// - Parameters:
 ///   - q: Soft assignments, `[B, K]` (rows normally summing to 1).

@@ -35,7 +35,7 @@ public struct ClusteringObjective: Sendable, Equatable, Codable {
     public var terms: [Term]
 
     /// Creates an objective from its terms.
-    /// - Parameter terms: The weighted terms (each loss at most once; checked by ``validate()``).
+    /// - Parameter terms: The weighted terms (each loss at most once; checked by ``validate(clusterCount:)``).
     public init(terms: [Term]) {
         self.terms = terms
     }

@@ -35,8 +35,8 @@ public func kMeansLoss(
 /// DCN's k-means loss writing `weight · ∂L/∂z` and `weight · ∂L/∂μ` into caller-owned buffers
 /// (reused across batches) and returning `weight · L`; see ``kMeansLoss(embeddings:centers:)``.
 /// - Parameters:
-///   - embeddings: `z`, shape `[B, D]`.
-///   - centers: `μ`, shape `[K, D]`, `K ≥ 1`.
+///   - z: The embeddings `z`, shape `[B, D]`.
+///   - mu: The centres `μ`, shape `[K, D]`, `K ≥ 1`.
 ///   - weight: Scales value and gradients; defaults to 1.
 ///   - embeddingGradient: Receives `weight · ∂L/∂z`, reshaped to `[B, D]`.
 ///   - centerGradient: Receives `weight · ∂L/∂μ`, reshaped to `[K, D]` (overwritten, not added).

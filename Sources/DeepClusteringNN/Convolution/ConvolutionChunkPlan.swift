@@ -27,7 +27,7 @@ public struct ConvolutionChunkPlan: Equatable, Sendable {
     ///   - batchSize: The images in the batch (0 plans nothing).
     ///   - bytesPerImage: One image's patch-matrix bytes, `GH·GW · KH·KW·C · 4`.
     ///   - byteLimit: The largest patch matrix of one chunk (a layer's `workspaceByteLimit`).
-    ///   - threads: The threads to share the images among; defaults to ``Parallel/threadCount``.
+    ///   - threads: The threads to share the images among; defaults to `Parallel.threadCount`.
     public init(batchSize: Int, bytesPerImage: Int, byteLimit: Int, threads: Int = Parallel.threadCount) {
         let batchSize = max(0, batchSize)
         slots = max(1, min(threads, batchSize))
@@ -64,7 +64,7 @@ public struct ConvolutionChunkPlan: Equatable, Sendable {
     ///
     /// With one slot the chunks run in order on the caller with `isParallel == false`: the body
     /// may then parallelise its own loops and GEMMs. With several, each slot's chunks run in
-    /// order on one thread with `isParallel == true` inside ``BLAS/withSingleThreadedCalls(_:)``
+    /// order on one thread with `isParallel == true` inside `BLAS.withSingleThreadedCalls(_:)`
     /// (OpenBLAS at one thread per call for the duration): the body must not start parallel work of its own and must
     /// write only its slot's workspace and its chunk's images.
     /// - Parameter body: The work of one chunk; `slot` selects the calling thread's workspace.
