@@ -181,7 +181,6 @@ extension Activation {
 func accumulateColumnSums(
     _ m: UnsafePointer<Float>, rows: Int, columns: Int, into sums: UnsafeMutablePointer<Float>
 ) {
-    typealias V = SIMD8<Float>
     for r in 0..<rows {
         let row = m + r &* columns
         var c = 0
