@@ -20,12 +20,6 @@
 #define DC_HAVE_AVX2 1
 #endif
 
-/// Set by dc_use_portable_kernels: run the portable kernels even where AVX2 is available.
-static int dc_portable_only = 0;
-
-void dc_use_portable_kernels(int portableOnly) {
-    __atomic_store_n(&dc_portable_only, portableOnly != 0, __ATOMIC_RELAXED);
-}
 
 
 // MARK: - Entries of a grid position
@@ -352,11 +346,11 @@ static int cpu_has_avx2(void) {
         value = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
         __atomic_store_n(&supported, value, __ATOMIC_RELAXED);
     }
-    return value && !__atomic_load_n(&dc_portable_only, __ATOMIC_RELAXED);
+    return value;
 }
-#define DC_USE_AVX2(FILTERS) (cpu_has_avx2() && (FILTERS) % 8 == 0)
+#define DC_USE_AVX2(G, FILTERS) (!(G)->portableOnly && cpu_has_avx2() && (FILTERS) % 8 == 0)
 #else
-#define DC_USE_AVX2(FILTERS) 0
+#define DC_USE_AVX2(G, FILTERS) 0
 #define correlate_avx2 correlate_portable
 #define scatter_avx2 scatter_portable
 #define gradient_avx2 gradient_portable
@@ -364,21 +358,21 @@ static int cpu_has_avx2(void) {
 
 // MARK: - Entry points
 
-int dc_avx2_kernels_available(void) { return DC_USE_AVX2(8); }
+int dc_runs_avx2_kernels(const dc_geometry *g) { return DC_USE_AVX2(g, g->gridChannels); }
 
 void dc_correlate(const dc_geometry *g, const float *image, const float *kernel, float *grid, long first, long count) {
-    if (DC_USE_AVX2(g->gridChannels)) correlate_avx2(g, image, kernel, grid, first, count);
+    if (DC_USE_AVX2(g, g->gridChannels)) correlate_avx2(g, image, kernel, grid, first, count);
     else correlate_portable(g, image, kernel, grid, first, count);
 }
 
 void dc_scatter(const dc_geometry *g, const float *grid, const float *transposedKernel, float *image, long first,
                 long count) {
-    if (DC_USE_AVX2(8)) scatter_avx2(g, grid, transposedKernel, image, first, count);
+    if (DC_USE_AVX2(g, 8)) scatter_avx2(g, grid, transposedKernel, image, first, count);
     else scatter_portable(g, grid, transposedKernel, image, first, count);
 }
 
 void dc_accumulate_kernel_gradient(const dc_geometry *g, const float *image, const float *grid, float *gradient,
                                    long first, long count) {
-    if (DC_USE_AVX2(g->gridChannels)) gradient_avx2(g, image, grid, gradient, first, count);
+    if (DC_USE_AVX2(g, g->gridChannels)) gradient_avx2(g, image, grid, gradient, first, count);
     else gradient_portable(g, image, grid, gradient, first, count);
 }

@@ -31,6 +31,7 @@ typedef struct {
     long strideHeight, strideWidth;              // SH, SW
     long padTop, padLeft;                        // PT, PL
     long gridHeight, gridWidth, gridChannels;    // GH, GW, F
+    int portableOnly;                            // nonzero: portable kernels even where AVX2 is available
 } dc_geometry;
 
 /// Whether the kernels accept `g`: at most DC_MAX_TAPS taps and DC_MAX_CHANNELS image channels.
@@ -57,11 +58,8 @@ void dc_transpose_kernel(const dc_geometry *g, const float *kernel, float *trans
 void dc_accumulate_kernel_gradient(const dc_geometry *g, const float *image, const float *grid,
                                    float *gradient, long first, long count);
 
-/// For tests: with a nonzero argument every call runs the portable kernels, also on CPUs with
-/// AVX2 + FMA; zero restores the automatic choice. Affects all threads.
-void dc_use_portable_kernels(int portableOnly);
-
-/// Whether calls currently run the AVX2 + FMA kernels (for filter counts that are multiples of 8).
-int dc_avx2_kernels_available(void);
+/// Whether a call with `g` runs the AVX2 + FMA kernels: the CPU has them, `g->portableOnly` is
+/// zero and the filter count suits them (a multiple of 8 where the kernel needs it).
+int dc_runs_avx2_kernels(const dc_geometry *g);
 
 #endif

@@ -56,6 +56,9 @@ public final class Conv2D: Layer {
     /// How the products are computed; ``ConvolutionAlgorithm/automatic`` (the default) uses
     /// direct kernels for inputs of at most 4 channels with at most 64 kernel taps.
     public var algorithm: ConvolutionAlgorithm = .automatic
+    /// For tests: run the direct kernels' portable C build even where the CPU has AVX2 + FMA
+    /// (this layer only; the two builds agree up to rounding).
+    var forcesPortableDirectKernels = false
     /// Whether this layer runs the direct kernels rather than im2col + GEMM (see ``algorithm``).
     public var usesDirectKernels: Bool {
         algorithm == .automatic
@@ -168,10 +171,12 @@ public final class Conv2D: Layer {
     }
 
     /// The geometry for an input batch of `shape`, or a thrown error naming the layer.
-    private func geometry(forInputShape shape: [Int]) throws -> ConvolutionGeometry {
-        try .sliding(
+    func geometry(forInputShape shape: [Int]) throws -> ConvolutionGeometry {
+        var g = try ConvolutionGeometry.sliding(
             overInputShape: shape, channels: inputChannels, window: kernelSize, stride: stride, padding: padding,
             layer: name)
+        g.portableDirectKernels = forcesPortableDirectKernels
+        return g
     }
 
     /// `[N, OH, OW, outC]` for an input `[N, H, W, inC]` (see ``Padding`` for `OH`, `OW`).

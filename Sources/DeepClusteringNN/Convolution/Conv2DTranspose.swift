@@ -52,6 +52,9 @@ public final class Conv2DTranspose: Layer {
     /// How the products are computed; ``ConvolutionAlgorithm/automatic`` (the default) uses
     /// direct kernels for outputs of at most 4 channels with at most 64 kernel taps.
     public var algorithm: ConvolutionAlgorithm = .automatic
+    /// For tests: run the direct kernels' portable C build even where the CPU has AVX2 + FMA
+    /// (this layer only; the two builds agree up to rounding).
+    var forcesPortableDirectKernels = false
     /// Whether this layer runs the direct kernels rather than GEMM + col2im (see ``algorithm``).
     public var usesDirectKernels: Bool {
         algorithm == .automatic
@@ -160,15 +163,16 @@ public final class Conv2DTranspose: Layer {
     }
 
     /// The geometry of the adjoint convolution (image = this layer's output, grid = its input).
-    private func geometry(forInputShape shape: [Int]) throws -> ConvolutionGeometry {
+    func geometry(forInputShape shape: [Int]) throws -> ConvolutionGeometry {
         let (_, h, w, _) = try validatedImageBatch(shape, channels: inputChannels, layer: name)
-        let g = ConvolutionGeometry(
+        var g = ConvolutionGeometry(
             imageHeight: padding.transposedOutputSize(inputSize: h, kernelSize: kernelSize.height, stride: stride.height),
             imageWidth: padding.transposedOutputSize(inputSize: w, kernelSize: kernelSize.width, stride: stride.width),
             channels: outputChannels, kernelHeight: kernelSize.height, kernelWidth: kernelSize.width,
             strideHeight: stride.height, strideWidth: stride.width, padding: padding)
         // Keras's output sizes are chosen so the adjoint convolution visits exactly the input grid.
         precondition(g.gridHeight == h && g.gridWidth == w, "\(name): transposed geometry mismatch \(g) for \(shape)")
+        g.portableDirectKernels = forcesPortableDirectKernels
         return g
     }
 

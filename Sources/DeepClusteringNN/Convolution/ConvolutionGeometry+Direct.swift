@@ -17,12 +17,18 @@ extension ConvolutionGeometry {
         return withUnsafePointer(to: g) { dc_supports($0) != 0 }
     }
 
+    /// Whether the direct kernels run their AVX2 + FMA build for a grid of `gridChannels` (F).
+    func runsAVX2DirectKernels(gridChannels: Int) -> Bool {
+        withUnsafePointer(to: direct(gridChannels: gridChannels)) { dc_runs_avx2_kernels($0) != 0 }
+    }
+
     /// This geometry with `gridChannels` (F) for the C kernels.
     func direct(gridChannels: Int) -> dc_geometry {
         dc_geometry(
             imageHeight: imageHeight, imageWidth: imageWidth, channels: channels,
             kernelHeight: kernelHeight, kernelWidth: kernelWidth, strideHeight: strideHeight, strideWidth: strideWidth,
-            padTop: padTop, padLeft: padLeft, gridHeight: gridHeight, gridWidth: gridWidth, gridChannels: gridChannels)
+            padTop: padTop, padLeft: padLeft, gridHeight: gridHeight, gridWidth: gridWidth, gridChannels: gridChannels,
+            portableOnly: portableDirectKernels ? 1 : 0)
     }
 
     /// The fewest images worth giving a thread: about 64 k multiply-adds.

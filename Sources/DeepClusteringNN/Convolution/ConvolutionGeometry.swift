@@ -26,6 +26,10 @@ struct ConvolutionGeometry: Equatable, Sendable {
     var padTop: Int, padLeft: Int
     /// The kernel positions along each dimension (GH, GW).
     var gridHeight: Int, gridWidth: Int
+    /// Whether the direct kernels run their portable C build even where the CPU has AVX2 + FMA
+    /// (set by tests through a layer's `forcesPortableDirectKernels`, per layer, so that other
+    /// layers running at the same time keep the automatic choice).
+    var portableDirectKernels = false
 
     /// The number of columns of the patch matrix, KH·KW·C.
     var patchWidth: Int { kernelHeight * kernelWidth * channels }

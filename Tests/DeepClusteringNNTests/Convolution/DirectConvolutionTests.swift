@@ -1,14 +1,13 @@
-import CDirectConvolution
 import DeepClusteringCore
-import DeepClusteringNN
+@testable import DeepClusteringNN
 import Testing
 import _TestSupport
 
 /// The direct kernels (``ConvolutionAlgorithm/automatic`` on thin image sides) against im2col +
 /// GEMM on the same layer: forward output, kernel, bias and input gradients, for the AVX2 + FMA
-/// kernels (where the CPU has them) and for the portable ones (forced). Serialized: forcing the
-/// portable kernels is process-wide.
-@Suite(.serialized) struct DirectConvolutionTests {
+/// kernels (where the CPU has them) and for the portable ones (forced on the layer under test
+/// only, so suites running at the same time keep the automatic choice).
+@Suite struct DirectConvolutionTests {
     /// A thin layer configuration: image side `imageChannels`, grid side `gridChannels`.
     struct Case: Sendable, CustomStringConvertible {
         var height: Int, width: Int, imageChannels: Int, gridChannels: Int
@@ -58,25 +57,8 @@ import _TestSupport
         }
     }
 
-    /// Runs `body` with the portable kernels forced (or not), restoring the automatic choice.
-    private func withKernels(portableOnly: Bool, _ body: () throws -> Void) rethrows {
-        dc_use_portable_kernels(portableOnly ? 1 : 0)
-        defer { dc_use_portable_kernels(0) }
-        if portableOnly { #expect(dc_avx2_kernels_available() == 0) }
-        try body()
-    }
-
     @Test(arguments: Case.all, [false, true])
     func conv2DMatchesIm2col(_ c: Case, portableOnly: Bool) throws {
-        try withKernels(portableOnly: portableOnly) { try conv2DMatchesIm2col(c) }
-    }
-
-    @Test(arguments: Case.all, [false, true])
-    func conv2DTransposeMatchesIm2col(_ c: Case, portableOnly: Bool) throws {
-        try withKernels(portableOnly: portableOnly) { try conv2DTransposeMatchesIm2col(c) }
-    }
-
-    private func conv2DMatchesIm2col(_ c: Case) throws {
         var rng = SeededGenerator(seed: 21)
         let layer = try Conv2D(
             inputChannels: c.imageChannels, outputChannels: c.gridChannels, kernelSize: c.kernel,
@@ -85,10 +67,14 @@ import _TestSupport
             kernel: layer.kernel.value, bias: Tensor(randomUniform: [c.gridChannels], in: -0.2...0.2, using: &rng),
             stride: (height: c.stride.0, width: c.stride.1), padding: c.padding, activation: .relu)
         let x = Tensor(randomUniform: [5, c.height, c.width, c.imageChannels], in: -1...1, using: &rng)
+        strided.forcesPortableDirectKernels = portableOnly
+        let geometry = try strided.geometry(forInputShape: x.shape)
+        if portableOnly { #expect(!geometry.runsAVX2DirectKernels(gridChannels: c.gridChannels)) }
         try expectAgreement(strided, input: x, seed: 22, label: "\(c)")
     }
 
-    private func conv2DTransposeMatchesIm2col(_ c: Case) throws {
+    @Test(arguments: Case.all, [false, true])
+    func conv2DTransposeMatchesIm2col(_ c: Case, portableOnly: Bool) throws {
         var rng = SeededGenerator(seed: 23)
         let layer = try Conv2DTranspose(
             inputChannels: c.gridChannels, outputChannels: c.imageChannels, kernelSize: c.kernel,
@@ -101,6 +87,9 @@ import _TestSupport
             stride: (height: c.stride.0, width: c.stride.1), padding: c.padding, using: &rng)
             .outputShape(forInputShape: [1, c.height, c.width, c.imageChannels])
         let x = Tensor(randomUniform: [5, grid[1], grid[2], c.gridChannels], in: -1...1, using: &rng)
+        strided.forcesPortableDirectKernels = portableOnly
+        let geometry = try strided.geometry(forInputShape: x.shape)
+        if portableOnly { #expect(!geometry.runsAVX2DirectKernels(gridChannels: c.gridChannels)) }
         try expectAgreement(strided, input: x, seed: 24, label: "\(c)")
     }
 
