@@ -90,6 +90,9 @@ public func adjustedRandIndex(labels: [Int], predictions: [Int]) throws -> Doubl
     return Double(numerator) / Double(denominator)
 }
 
+/// The most cells ``confusionMatrix(labels:predictions:)`` builds: 2²⁴ (128 MiB of counts).
+let confusionMatrixCellLimit = 1 << 24
+
 /// The confusion matrix of a clustering: `matrix[l][c]` counts the samples with label `l` that
 /// were put in cluster `c`.
 ///
@@ -101,12 +104,21 @@ public func adjustedRandIndex(labels: [Int], predictions: [Int]) throws -> Doubl
 ///   - predictions: The cluster assigned to each sample.
 /// - Returns: A `(max label + 1) × (max cluster + 1)` matrix of counts summing to the sample count.
 /// - Throws: ``ClusteringError/invalidInput(operation:message:)`` when the arrays differ in
-///   length, are empty or hold a negative value.
+///   length, are empty or hold a negative value, or when the largest values would make a matrix
+///   of more than 2²⁴ (16,777,216) cells (number classes and clusters from 0).
 public func confusionMatrix(labels: [Int], predictions: [Int]) throws -> [[Int]] {
-    try ContingencyTable.validate(
-        labels: labels, predictions: predictions, operation: "confusionMatrix(labels:predictions:)")
-    let columns = predictions.max()! + 1
-    var matrix = Array(repeating: Array(repeating: 0, count: columns), count: labels.max()! + 1)
+    let operation = "confusionMatrix(labels:predictions:)"
+    try ContingencyTable.validate(labels: labels, predictions: predictions, operation: operation)
+    let maxLabel = labels.max()!, maxCluster = predictions.max()!
+    guard maxLabel < confusionMatrixCellLimit, maxCluster < confusionMatrixCellLimit,
+          (maxLabel + 1) * (maxCluster + 1) <= confusionMatrixCellLimit
+    else {
+        throw ClusteringError.invalidInput(
+            operation: operation,
+            message: "labels up to \(maxLabel) and clusters up to \(maxCluster) would make a matrix of more than \(confusionMatrixCellLimit) cells; number the classes and clusters consecutively from 0")
+    }
+    let columns = maxCluster + 1
+    var matrix = Array(repeating: Array(repeating: 0, count: columns), count: maxLabel + 1)
     for (l, c) in zip(labels, predictions) { matrix[l][c] += 1 }
     return matrix
 }

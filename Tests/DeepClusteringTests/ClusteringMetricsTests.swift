@@ -41,6 +41,19 @@ struct MetricsCase: Decodable, CustomTestStringConvertible {
         #expect(m == [[0, 2, 0, 0], [0, 1, 0, 0], [2, 0, 0, 1]])
     }
 
+    @Test func confusionMatrixRejectsLabelValuesTooLargeForAMatrix() throws {
+        // Sized by value, not by count: these would need 2·10⁹ rows, or overflow computing max + 1.
+        for (labels, predictions) in [([0, 2_000_000_000], [0, 1]), ([0, Int.max], [0, 1]), ([0, 1], [Int.max, 0]),
+                                      ([0, 5_000], [0, 5_000])] {
+            #expect {
+                _ = try confusionMatrix(labels: labels, predictions: predictions)
+            } throws: { error in
+                "\(error)".contains("number the classes and clusters consecutively from 0")
+            }
+        }
+        #expect(try confusionMatrix(labels: [0, 4_095], predictions: [4_095, 0]).count == 4_096)
+    }
+
     @Test func badLabelArraysAreRejectedWithClearMessages() {
         let functions: [(String, ([Int], [Int]) throws -> Any)] = [
             ("clusteringAccuracy", { try clusteringAccuracy(labels: $0, predictions: $1) }),
