@@ -204,7 +204,7 @@ struct DECCommand: ParsableCommand {
         let epochs = pretrainEpochs ?? (arch == .dense ? 300 : 100)
         let optimizer = try (pretrainingOptions.pretrainOptimizer ?? .seedDefault(for: arch))
             .make(learningRate: pretrainingOptions.pretrainLearningRate)
-        let batches = (x.shape[0] + batchSize - 1) / batchSize
+        let batches = x.shape[0].dividedRoundingUp(by: batchSize)
         var bar = ProgressBar(total: batches, label: "pretrain 1/\(epochs)", logsWhenNotInteractive: false)
         var epochLosses: [Float] = []
         try autoencoder.pretrain(on: x, epochs: epochs, batchSize: batchSize, optimizer: optimizer, shuffleSeed: seed,

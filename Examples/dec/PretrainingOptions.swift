@@ -100,7 +100,7 @@ extension DECCommand {
         config.batchSize = batchSize
         config.seed = seed
         say("layerwise pretraining: \(config.layerLength) per layer, fine-tuning \(config.fineTuningLength), learning rate \(config.learningRate) ÷10 every \(config.learningRateDecayInterval), batch \(batchSize)")
-        let batches = (x.shape[0] + batchSize - 1) / batchSize
+        let batches = x.shape[0].dividedRoundingUp(by: batchSize)
         var bar: ProgressBar?
         var rows: [[String]] = []
         try autoencoder.pretrainLayerwise(on: x, configuration: config) { stage, event in

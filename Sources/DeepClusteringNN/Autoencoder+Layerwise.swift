@@ -53,7 +53,7 @@ extension Autoencoder {
                 dense.bias.value.fill(with: 0)
             }
         }
-        let batchesPerEpoch = (x.shape[0] + configuration.batchSize - 1) / configuration.batchSize
+        let batchesPerEpoch = x.shape[0].dividedRoundingUp(by: configuration.batchSize)
         let decayInterval = try configuration.learningRateDecayInterval.steps(batchesPerEpoch: max(batchesPerEpoch, 1))
         let warmup = try configuration.momentumWarmup.steps(batchesPerEpoch: batchesPerEpoch)
         func makeOptimizer(reconstructing width: Int) throws -> MomentumWarmup {

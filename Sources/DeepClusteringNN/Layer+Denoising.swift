@@ -52,9 +52,9 @@ extension Layer {
             throw TrainingError.invalidArgument(
                 message: "need batchSize > 0 and inputs with a batch dimension, found \(batchSize) and \(inputs.shape)")
         }
-        let batchCount = (inputs.shape[0] + batchSize - 1) / batchSize
+        let batchCount = inputs.shape[0].dividedRoundingUp(by: batchSize)
         let steps = try length.steps(batchesPerEpoch: batchCount)
-        let epochs = batchCount == 0 ? 0 : (steps + batchCount - 1) / batchCount
+        let epochs = batchCount == 0 ? 0 : steps.dividedRoundingUp(by: batchCount)
         let history = try train(inputs, targets: nil, epochs: epochs, batchSize: batchSize, optimizer: optimizer,
                                 shuffleSeed: shuffleSeed, augmentation: nil, corruption: corruption,
                                 stepLimit: steps, progress: progress)

@@ -49,7 +49,7 @@ public struct MiniBatchSampler: Sendable {
     }
 
     /// The number of batches per epoch, `⌈sampleCount / batchSize⌉`.
-    public var batchCount: Int { (sampleCount + batchSize - 1) / batchSize }
+    public var batchCount: Int { sampleCount.dividedRoundingUp(by: batchSize) }
 
     /// Begins an epoch: reshuffles ``order`` in place (Fisher–Yates) when shuffling.
     public mutating func startEpoch() {

@@ -14,7 +14,11 @@ public enum TrainingLength: Sendable, Equatable, CustomStringConvertible {
         switch self {
         case let .epochs(n):
             guard n >= 0 else { throw TrainingError.invalidArgument(message: "epochs must be ≥ 0, found \(n)") }
-            return n * batchesPerEpoch
+            let (steps, overflow) = n.multipliedReportingOverflow(by: batchesPerEpoch)
+            guard !overflow else {
+                throw TrainingError.invalidArgument(message: "\(n) epochs of \(batchesPerEpoch) batches are more steps than an Int holds")
+            }
+            return steps
         case let .iterations(n):
             guard n >= 0 else { throw TrainingError.invalidArgument(message: "iterations must be ≥ 0, found \(n)") }
             return n

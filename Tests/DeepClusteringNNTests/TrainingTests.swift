@@ -29,6 +29,20 @@ import _TestSupport
         #expect(throws: TensorError.self) { try MiniBatchSampler(sampleCount: 10, batchSize: 0) }
     }
 
+    @Test func hugeBatchSizesAndLengthsNeitherOverflowNorTrap() throws {
+        // ⌈N / b⌉ as (N + b − 1) / b overflowed for b near Int.max (a batch size from a command line).
+        #expect(try MiniBatchSampler(sampleCount: 10, batchSize: .max).batchCount == 1)
+        #expect(try MiniBatchSampler(sampleCount: 0, batchSize: .max).batchCount == 0)
+        #expect(try TrainingLength.epochs(3).steps(batchesPerEpoch: 274) == 822)
+        #expect(try TrainingLength.iterations(.max).steps(batchesPerEpoch: 274) == .max)
+        #expect(throws: TrainingError.self) { try TrainingLength.epochs(.max).steps(batchesPerEpoch: 274) }
+        let x = Self.manifoldData(8, seed: 3)
+        var rng = SeededGenerator(seed: 4)
+        let ae = try Autoencoder.dense([32, 8, 2], using: &rng)
+        let history = try ae.pretrain(on: x, epochs: 1, batchSize: .max, optimizer: SGD(learningRate: 0.1), shuffleSeed: 0)
+        #expect(history.count == 1 && history[0].isFinite)
+    }
+
     @Test func denseAutoencoderLearnsAManifold() throws {
         let x = Self.manifoldData(512, seed: 11)
         var rng = SeededGenerator(seed: 12)

@@ -31,7 +31,7 @@ public struct ConvolutionChunkPlan: Equatable, Sendable {
     public init(batchSize: Int, bytesPerImage: Int, byteLimit: Int, threads: Int = Parallel.threadCount) {
         let batchSize = max(0, batchSize)
         slots = max(1, min(threads, batchSize))
-        let largestShare = (batchSize + slots - 1) / slots
+        let largestShare = batchSize.dividedRoundingUp(by: slots)
         imagesPerChunk = max(1, min(largestShare, byteLimit / max(bytesPerImage, 1)))
         self.batchSize = batchSize
     }
@@ -50,12 +50,12 @@ public struct ConvolutionChunkPlan: Equatable, Sendable {
 
     /// The number of chunks over all slots.
     public var chunkCount: Int {
-        (0..<slots).reduce(0) { $0 + (images(ofSlot: $1).count + imagesPerChunk - 1) / imagesPerChunk }
+        (0..<slots).reduce(0) { $0 + images(ofSlot: $1).count.dividedRoundingUp(by: imagesPerChunk) }
     }
 
     /// Whether every slot's share fits in one chunk, so that after a pass the slots' workspaces
     /// together hold the patch matrices of the whole batch.
-    public var hasOneChunkPerSlot: Bool { (batchSize + slots - 1) / slots <= imagesPerChunk }
+    public var hasOneChunkPerSlot: Bool { batchSize.dividedRoundingUp(by: slots) <= imagesPerChunk }
 
     /// The patch-matrix rows of one slot's workspace for `geometry`.
     func rowsPerSlot(_ geometry: ConvolutionGeometry) -> Int { imagesPerChunk * geometry.rowsPerImage }

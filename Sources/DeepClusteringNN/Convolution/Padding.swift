@@ -31,7 +31,7 @@ public enum Padding: String, Sendable, Hashable, CaseIterable {
     ///   negative when the window does not fit; layers reject that).
     public func outputSize(inputSize: Int, kernelSize: Int, stride: Int) -> Int {
         switch self {
-        case .same: return (inputSize + stride - 1) / stride
+        case .same: return inputSize.dividedRoundingUp(by: stride)
         case .valid: return inputSize >= kernelSize ? (inputSize - kernelSize) / stride + 1 : 0
         }
     }
