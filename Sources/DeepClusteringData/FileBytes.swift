@@ -17,8 +17,14 @@ enum FileBytes {
         guard fstat(fd, &info) == 0 else {
             throw DataError.ioFailed(path: path, message: "cannot stat: \(String(cString: strerror(errno)))")
         }
-        if (info.st_mode & S_IFMT) == S_IFDIR {
+        switch info.st_mode & S_IFMT {
+        case S_IFDIR:
             throw DataError.ioFailed(path: path, message: "is a directory, not a file")
+        case S_IFCHR, S_IFBLK, S_IFSOCK:
+            // /dev/zero and the like never end: reading would grow the buffer until memory runs out.
+            throw DataError.ioFailed(path: path, message: "is a device or socket, not a file (regular files and pipes can be read)")
+        default:
+            break
         }
         let size = Int(info.st_size)
         let buffer = ByteBuffer(capacity: size)

@@ -210,6 +210,13 @@ import Testing
         let error = expectDataError(path: path, mentioning: ["not found"]) { _ = try IDXArray(contentsOf: path) }
         if case .notFound = error {} else { Issue.record("expected notFound, got \(String(describing: error))") }
     }
+
+    @Test func devicesAreRejectedInsteadOfReadForever() throws {
+        // /dev/zero never ends: reading it grew the buffer until memory ran out.
+        let path = "/dev/zero"
+        let error = expectDataError(path: path, mentioning: ["device"]) { _ = try IDXArray(contentsOf: path) }
+        if case .ioFailed = error {} else { Issue.record("expected ioFailed, got \(String(describing: error))") }
+    }
 }
 
 extension Fixture {
