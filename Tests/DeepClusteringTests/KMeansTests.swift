@@ -7,6 +7,7 @@ struct KMeansFixture: Decodable {
     var points: [[Float]]
     var labels: [Int]
     var sklearnInertia: Double
+    var sklearnIterations: Int
 }
 
 @Suite struct KMeansTests {
@@ -57,7 +58,9 @@ struct KMeansFixture: Decodable {
         #expect(abs(result.inertia - inertia(x, result)) <= 1e-6 * result.inertia)
         // Labels are the nearest centres of the final centres, and the centres are the means.
         #expect(try result.predict(x) == result.labels)
-        #expect(result.iterations >= 1 && result.iterations <= 300)
+        // Converged well before the cap of 300 (scikit-learn needed `sklearnIterations`, 4, on
+        // these separated blobs; a broken convergence test would run to the cap).
+        #expect(result.iterations >= 1 && result.iterations <= 10 * fixture.sklearnIterations, "\(result.iterations)")
     }
 
     @Test func sameSeedGivesIdenticalResultsAndOtherSeedsMayDiffer() throws {
