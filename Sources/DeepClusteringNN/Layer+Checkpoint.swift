@@ -46,9 +46,23 @@ extension Layer {
     ///   - prefix: The prefix of this layer's names in `file`, or `nil`.
     ///   - allowingOtherNames: Whether `file` may hold tensors that belong to other parts of a
     ///     model (names outside this prefix are then ignored).
-    /// - Throws: `DataError.tensorMismatch(path:mismatches:)` listing every mismatch; nothing
-    ///   is copied in that case.
+    /// - Throws: `DataError.tensorMismatch(path:mismatches:)` listing every mismatch, or
+    ///   `DataError.malformed(path:offset:message:)` naming the first tensor and element that is
+    ///   NaN or infinite; nothing is copied in either case.
     public func loadParameters(from file: SafeTensors, prefix: String?, allowingOtherNames: Bool) throws {
+        try verifyParameters(in: file, prefix: prefix, allowingOtherNames: allowingOtherNames)
+        for (name, p) in namedParameters {
+            let key = prefix.map { "\($0).\(name)" } ?? name
+            p.value = file.tensors[key]!
+        }
+    }
+
+    /// Checks, without changing anything, that ``loadParameters(from:prefix:allowingOtherNames:)``
+    /// would succeed: every parameter present with its shape and only finite values, and (unless
+    /// `allowingOtherNames`) no other tensors. Lets a caller that loads several layers check them
+    /// all before it changes any.
+    /// - Throws: As ``loadParameters(from:prefix:allowingOtherNames:)``.
+    public func verifyParameters(in file: SafeTensors, prefix: String?, allowingOtherNames: Bool) throws {
         let expected = parameterShapes(prefix: prefix)
         var relevant = file
         if allowingOtherNames {
@@ -58,9 +72,12 @@ extension Layer {
             }
         }
         try relevant.verify(shapes: expected)
-        for (name, p) in namedParameters {
-            let key = prefix.map { "\($0).\(name)" } ?? name
-            p.value = relevant.tensors[key]!
+        for name in expected.keys.sorted() {
+            let values = relevant.tensors[name]!.scalars
+            if let i = values.firstIndex(where: { !$0.isFinite }) {
+                throw DataError.malformed(
+                    path: file.source, offset: nil, message: "'\(name)' holds \(values[i]) at element \(i); parameters must be finite")
+            }
         }
     }
 }

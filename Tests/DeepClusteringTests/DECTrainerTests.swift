@@ -172,6 +172,29 @@ func pretrainedAutoencoder(_ x: Tensor, seed: UInt64 = 3) throws -> Autoencoder 
         // A model of another shape is refused with every mismatch named.
         let other = try DECTrainer(encoder: try Autoencoder.dense([8, 12, 3], using: &rng).encoder, configuration: stored)
         #expect(throws: DataError.self) { try other.load(from: path) }
+
+        // A failed load changes nothing: a NaN centre, a mis-shaped decoder tensor or a NaN weight
+        // is found before the encoder is overwritten.
+        let file = try SafeTensors(contentsOf: path)
+        let weights = fresh.encoder.parameters.map(\.value)
+        let target = try DECTrainer(autoencoder: fresh, configuration: stored)
+        var nanCentre = file
+        nanCentre.tensors["clustering.clusters"]![0, 1] = .nan
+        var badDecoder = file
+        badDecoder.tensors["decoder.extra"] = Tensor(zeros: [2])
+        for (name, value) in fresh.decoder.parameterTensors(prefix: "decoder") { badDecoder.tensors[name] = value }
+        badDecoder.tensors[badDecoder.tensors.keys.first { $0.hasPrefix("decoder.") && !$0.hasSuffix("extra") }!] = Tensor(zeros: [1])
+        var nanWeight = file
+        let firstEncoderName = file.tensors.keys.sorted().first { $0.hasPrefix("encoder.") }!
+        nanWeight.tensors[firstEncoderName] = nanWeight.tensors[firstEncoderName]!.map { $0 == 0 ? $0 : .infinity }
+        for (label, bad) in [("NaN centre", nanCentre), ("decoder shape", badDecoder), ("infinite weight", nanWeight)] {
+            let badPath = path + ".\(label.filter(\.isLetter)).safetensors"
+            defer { try? FileManager.default.removeItem(atPath: badPath) }
+            try bad.write(to: badPath)
+            #expect(throws: (any Error).self, "\(label)") { try target.load(from: badPath) }
+            #expect(fresh.encoder.parameters.map(\.value) == weights, "\(label) changed the encoder")
+            #expect(target.clustering == nil, "\(label) installed centres")
+        }
     }
 
     @Test func badInputAndDivergenceAreReportedClearly() throws {

@@ -27,9 +27,10 @@ extension DECTrainer {
     /// Loads a model saved by ``save(to:metadata:)`` into this trainer's encoder (and decoder,
     /// when the file has one and this trainer has one) and its centres.
     ///
-    /// Every name and shape is checked before anything changes; the error lists every mismatch.
+    /// Every name, shape and value (encoder, decoder, centres) is checked before anything
+    /// changes, so a failed load leaves the trainer as it was; the error lists every mismatch.
     /// - Returns: The file's metadata.
-    /// - Throws: `DataError` for an unreadable file or mismatched tensors;
+    /// - Throws: `DataError` for an unreadable file, mismatched tensors or non-finite weights;
     ///   ``DECError/checkpointMismatch(path:message:)`` when the centres do not fit.
     @discardableResult
     public func load(from path: String) throws -> [String: String] {
@@ -41,12 +42,27 @@ extension DECTrainer {
             throw DECError.checkpointMismatch(
                 path: path, message: "the file has \(centers.shape[0]) clusters, this trainer \(configuration.clusterCount)")
         }
-        try encoder.loadParameters(from: file, prefix: "encoder", allowingOtherNames: true)
+        let clustering: ClusteringLayer
+        do {
+            clustering = try ClusteringLayer(centers: centers, alpha: configuration.alpha)
+        } catch {
+            throw DECError.checkpointMismatch(path: path, message: "clustering.clusters: \(error)")
+        }
+        if let current = self.clustering, current.clusters.value.shape != centers.shape {
+            throw DECError.checkpointMismatch(
+                path: path, message: "the file's centres have shape \(centers.shape), this trainer's \(current.clusters.value.shape)")
+        }
+        try encoder.verifyParameters(in: file, prefix: "encoder", allowingOtherNames: true)
         let hasDecoder = file.tensors.keys.contains { $0.hasPrefix("decoder.") }
+        if let decoder, hasDecoder {
+            try decoder.verifyParameters(in: file, prefix: "decoder", allowingOtherNames: true)
+        }
+        // Everything checked: nothing below can fail.
+        try encoder.loadParameters(from: file, prefix: "encoder", allowingOtherNames: true)
         if let decoder, hasDecoder {
             try decoder.loadParameters(from: file, prefix: "decoder", allowingOtherNames: true)
         }
-        installClustering(try ClusteringLayer(centers: centers, alpha: configuration.alpha))
+        installClustering(clustering)
         return file.metadata
     }
 
