@@ -106,7 +106,14 @@ public enum IDXDataset {
             images.append(image)
         }
         let height = images[0].shape[1], width = images[0].shape[2]
-        let shape = layout == .flat ? [labels.count, height * width] : [labels.count, height, width, 1]
+        // The files' element counts were checked, but with no images at all the dimensions may
+        // still be absurd (0 × 2³² × 2³²).
+        let (pixels, overflow) = height.multipliedReportingOverflow(by: width)
+        guard !labels.isEmpty, !overflow else {
+            throw DataError.malformed(
+                path: directory, offset: nil, message: "no images of a usable size (\(labels.count) images of \(height) × \(width))")
+        }
+        let shape = layout == .flat ? [labels.count, pixels] : [labels.count, height, width, 1]
         var x = Tensor(zeros: shape)
         x.withUnsafeMutableBufferPointer { out in
             var offset = 0

@@ -185,7 +185,7 @@ public struct NumPyArray: Sendable {
     ///   `integers.count` elements or a value does not fit the type.
     public init(integers: [Int], shape: [Int]? = nil, elementType: ElementType = .int64) throws {
         let shape = shape ?? [integers.count]
-        guard shape.allSatisfy({ $0 >= 0 }), shape.reduce(1, { $0.multipliedReportingOverflow(by: $1).partialValue }) == integers.count else {
+        guard (try? Tensor.elementCount(of: shape, operation: "NumPyArray(integers:shape:elementType:)")) == integers.count else {
             throw DataError.invalidArgument(
                 operation: "NumPyArray(integers:shape:elementType:)", message: "shape \(shape) does not hold \(integers.count) elements")
         }

@@ -93,6 +93,19 @@ import Testing
         }
     }
 
+    @Test func noImagesOfAbsurdSizeAreRefused() throws {
+        // Zero images of 2³² − 1 × 2³² − 1 pixels hold no bytes, so the file is consistent, but
+        // the flat row width overflowed.
+        let directory = try TemporaryDirectory()
+        _ = try Self.makeDataset(in: directory)
+        let images: [UInt8] = [0, 0, 8, 3] + [0, 0, 0, 0] + [255, 255, 255, 255] + [255, 255, 255, 255]
+        try Data(images).write(to: URL(fileURLWithPath: directory.file("t10k-images-idx3-ubyte")))
+        try IDXArray(labels: []).write(to: directory.file("t10k-labels-idx1-ubyte"))
+        expectDataError(path: directory.path, mentioning: ["0 images"]) {
+            _ = try IDXDataset.mnist(directory: directory.path, split: .test)
+        }
+    }
+
     @Test func imagesOfAnotherTypeOrRankAreRefused() throws {
         let directory = try TemporaryDirectory()
         _ = try Self.makeDataset(in: directory)

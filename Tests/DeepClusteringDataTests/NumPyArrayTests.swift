@@ -86,6 +86,10 @@ import Testing
         expectDataError(path: "NumPyArray(integers:shape:elementType:)", mentioning: ["[4]", "5 elements"]) {
             _ = try NumPyArray(integers: [1, 2, 3, 4, 5], shape: [4])
         }
+        // 2⁶² × 4 wraps to 0 elements: the check must see the overflow, not the wrapped product.
+        expectDataError(path: "NumPyArray(integers:shape:elementType:)", mentioning: ["0 elements"]) {
+            _ = try NumPyArray(integers: [], shape: [1 << 62, 4])
+        }
     }
 
     @Test func writerRefusesBFloat16AndUnrepresentableValues() throws {
