@@ -92,6 +92,8 @@ public func adjustedRandIndex(labels: [Int], predictions: [Int]) throws -> Doubl
 
 /// The most cells ``confusionMatrix(labels:predictions:)`` builds: 2²⁴ (128 MiB of counts).
 let confusionMatrixCellLimit = 1 << 24
+/// The most rows (label values) it builds: each row is an array of its own.
+let confusionMatrixRowLimit = 1 << 16
 
 /// The confusion matrix of a clustering: `matrix[l][c]` counts the samples with label `l` that
 /// were put in cluster `c`.
@@ -105,17 +107,17 @@ let confusionMatrixCellLimit = 1 << 24
 /// - Returns: A `(max label + 1) × (max cluster + 1)` matrix of counts summing to the sample count.
 /// - Throws: ``ClusteringError/invalidInput(operation:message:)`` when the arrays differ in
 ///   length, are empty or hold a negative value, or when the largest values would make a matrix
-///   of more than 2²⁴ (16,777,216) cells (number classes and clusters from 0).
+///   of more than 2¹⁶ (65,536) rows or 2²⁴ (16,777,216) cells (number classes and clusters from 0).
 public func confusionMatrix(labels: [Int], predictions: [Int]) throws -> [[Int]] {
     let operation = "confusionMatrix(labels:predictions:)"
     try ContingencyTable.validate(labels: labels, predictions: predictions, operation: operation)
     let maxLabel = labels.max()!, maxCluster = predictions.max()!
-    guard maxLabel < confusionMatrixCellLimit, maxCluster < confusionMatrixCellLimit,
+    guard maxLabel < confusionMatrixRowLimit, maxCluster < confusionMatrixCellLimit,
           (maxLabel + 1) * (maxCluster + 1) <= confusionMatrixCellLimit
     else {
         throw ClusteringError.invalidInput(
             operation: operation,
-            message: "labels up to \(maxLabel) and clusters up to \(maxCluster) would make a matrix of more than \(confusionMatrixCellLimit) cells; number the classes and clusters consecutively from 0")
+            message: "labels up to \(maxLabel) and clusters up to \(maxCluster) would make a matrix of more than \(confusionMatrixRowLimit) rows or \(confusionMatrixCellLimit) cells; number the classes and clusters consecutively from 0")
     }
     let columns = maxCluster + 1
     var matrix = Array(repeating: Array(repeating: 0, count: columns), count: maxLabel + 1)

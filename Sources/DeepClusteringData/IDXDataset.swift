@@ -109,9 +109,9 @@ public enum IDXDataset {
         // The files' element counts were checked, but with no images at all the dimensions may
         // still be absurd (0 × 2³² × 2³²).
         let (pixels, overflow) = height.multipliedReportingOverflow(by: width)
-        guard !labels.isEmpty, !overflow else {
+        guard !overflow else {
             throw DataError.malformed(
-                path: directory, offset: nil, message: "no images of a usable size (\(labels.count) images of \(height) × \(width))")
+                path: directory, offset: nil, message: "images of \(height) × \(width) pixels are too large (\(labels.count) images)")
         }
         let shape = layout == .flat ? [labels.count, pixels] : [labels.count, height, width, 1]
         var x = Tensor(zeros: shape)

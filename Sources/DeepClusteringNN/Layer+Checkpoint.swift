@@ -30,9 +30,10 @@ extension Layer {
     /// (or by PyTorch/Keras tooling using the same names).
     ///
     /// Nothing is changed unless the file holds exactly this layer's names with the right
-    /// shapes; otherwise the error lists every missing, unexpected and mis-shaped tensor.
+    /// shapes and only finite values; otherwise the error lists every missing, unexpected and
+    /// mis-shaped tensor, or names the first NaN or infinite element.
     /// - Returns: The file's metadata.
-    /// - Throws: `DataError` for an unreadable file or any mismatch.
+    /// - Throws: `DataError` for an unreadable file, any mismatch or a non-finite value.
     @discardableResult
     public func loadParameters(from path: String) throws -> [String: String] {
         let file = try SafeTensors(contentsOf: path)

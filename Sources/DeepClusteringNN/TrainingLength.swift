@@ -9,7 +9,8 @@ public enum TrainingLength: Sendable, Equatable, CustomStringConvertible {
     /// The number of optimizer steps.
     /// - Parameter batchesPerEpoch: `⌈N / batchSize⌉` for the data at hand.
     /// - Returns: `epochs · batchesPerEpoch`, or the iteration count.
-    /// - Throws: ``TrainingError/invalidArgument(message:)`` for a negative count.
+    /// - Throws: ``TrainingError/invalidArgument(message:)`` for a negative count, or when
+    ///   `epochs · batchesPerEpoch` does not fit in an `Int`.
     public func steps(batchesPerEpoch: Int) throws -> Int {
         switch self {
         case let .epochs(n):

@@ -44,7 +44,7 @@ struct MetricsCase: Decodable, CustomTestStringConvertible {
     @Test func confusionMatrixRejectsLabelValuesTooLargeForAMatrix() throws {
         // Sized by value, not by count: these would need 2·10⁹ rows, or overflow computing max + 1.
         for (labels, predictions) in [([0, 2_000_000_000], [0, 1]), ([0, Int.max], [0, 1]), ([0, 1], [Int.max, 0]),
-                                      ([0, 5_000], [0, 5_000])] {
+                                      ([0, 5_000], [0, 5_000]), ([0, 70_000], [0, 1])] {
             #expect {
                 _ = try confusionMatrix(labels: labels, predictions: predictions)
             } throws: { error in

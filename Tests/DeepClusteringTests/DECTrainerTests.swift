@@ -176,8 +176,9 @@ func pretrainedAutoencoder(_ x: Tensor, seed: UInt64 = 3) throws -> Autoencoder 
         // A failed load changes nothing: a NaN centre, a mis-shaped decoder tensor or a NaN weight
         // is found before the encoder is overwritten.
         let file = try SafeTensors(contentsOf: path)
-        let weights = fresh.encoder.parameters.map(\.value)
-        let target = try DECTrainer(autoencoder: fresh, configuration: stored)
+        let untouched = try Autoencoder.dense([8, 16, 3], using: &rng)  // never loaded: its own weights
+        let weights = untouched.encoder.parameters.map(\.value)
+        let target = try DECTrainer(autoencoder: untouched, configuration: stored)
         var nanCentre = file
         nanCentre.tensors["clustering.clusters"]![0, 1] = .nan
         var badDecoder = file
@@ -192,7 +193,7 @@ func pretrainedAutoencoder(_ x: Tensor, seed: UInt64 = 3) throws -> Autoencoder 
             defer { try? FileManager.default.removeItem(atPath: badPath) }
             try bad.write(to: badPath)
             #expect(throws: (any Error).self, "\(label)") { try target.load(from: badPath) }
-            #expect(fresh.encoder.parameters.map(\.value) == weights, "\(label) changed the encoder")
+            #expect(untouched.encoder.parameters.map(\.value) == weights, "\(label) changed the encoder")
             #expect(target.clustering == nil, "\(label) installed centres")
         }
     }

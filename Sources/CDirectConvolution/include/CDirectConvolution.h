@@ -58,8 +58,9 @@ void dc_transpose_kernel(const dc_geometry *g, const float *kernel, float *trans
 void dc_accumulate_kernel_gradient(const dc_geometry *g, const float *image, const float *grid,
                                    float *gradient, long first, long count);
 
-/// Whether a call with `g` runs the AVX2 + FMA kernels: the CPU has them, `g->portableOnly` is
-/// zero and the filter count suits them (a multiple of 8 where the kernel needs it).
+/// Whether dc_correlate and dc_accumulate_kernel_gradient with `g` run the AVX2 + FMA kernels: the
+/// CPU has them, `g->portableOnly` is zero and the filter count is a multiple of 8 (dc_scatter
+/// runs them whenever the first two hold).
 int dc_runs_avx2_kernels(const dc_geometry *g);
 
 #endif

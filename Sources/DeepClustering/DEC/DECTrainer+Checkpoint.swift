@@ -27,8 +27,9 @@ extension DECTrainer {
     /// Loads a model saved by ``save(to:metadata:)`` into this trainer's encoder (and decoder,
     /// when the file has one and this trainer has one) and its centres.
     ///
-    /// Every name, shape and value (encoder, decoder, centres) is checked before anything
-    /// changes, so a failed load leaves the trainer as it was; the error lists every mismatch.
+    /// The encoder's and decoder's names, shapes and values and the centres' count, values and
+    /// (once this trainer has centres) shape are checked before anything changes, so a failed
+    /// load leaves the trainer as it was; the error lists every mismatch.
     /// - Returns: The file's metadata.
     /// - Throws: `DataError` for an unreadable file, mismatched tensors or non-finite weights;
     ///   ``DECError/checkpointMismatch(path:message:)`` when the centres do not fit.

@@ -175,7 +175,7 @@ public final class Conv2D: Layer {
         var g = try ConvolutionGeometry.sliding(
             overInputShape: shape, channels: inputChannels, window: kernelSize, stride: stride, padding: padding,
             layer: name)
-        g.portableDirectKernels = forcesPortableDirectKernels
+        g.forcesPortableDirectKernels = forcesPortableDirectKernels
         return g
     }
 

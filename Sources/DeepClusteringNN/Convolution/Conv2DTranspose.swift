@@ -172,7 +172,7 @@ public final class Conv2DTranspose: Layer {
             strideHeight: stride.height, strideWidth: stride.width, padding: padding)
         // Keras's output sizes are chosen so the adjoint convolution visits exactly the input grid.
         precondition(g.gridHeight == h && g.gridWidth == w, "\(name): transposed geometry mismatch \(g) for \(shape)")
-        g.portableDirectKernels = forcesPortableDirectKernels
+        g.forcesPortableDirectKernels = forcesPortableDirectKernels
         return g
     }
 

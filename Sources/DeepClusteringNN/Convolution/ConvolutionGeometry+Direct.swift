@@ -28,7 +28,7 @@ extension ConvolutionGeometry {
             imageHeight: imageHeight, imageWidth: imageWidth, channels: channels,
             kernelHeight: kernelHeight, kernelWidth: kernelWidth, strideHeight: strideHeight, strideWidth: strideWidth,
             padTop: padTop, padLeft: padLeft, gridHeight: gridHeight, gridWidth: gridWidth, gridChannels: gridChannels,
-            portableOnly: portableDirectKernels ? 1 : 0)
+            portableOnly: forcesPortableDirectKernels ? 1 : 0)
     }
 
     /// The fewest images worth giving a thread: about 64 k multiply-adds.

@@ -29,7 +29,7 @@ struct ConvolutionGeometry: Equatable, Sendable {
     /// Whether the direct kernels run their portable C build even where the CPU has AVX2 + FMA
     /// (set by tests through a layer's `forcesPortableDirectKernels`, per layer, so that other
     /// layers running at the same time keep the automatic choice).
-    var portableDirectKernels = false
+    var forcesPortableDirectKernels = false
 
     /// The number of columns of the patch matrix, KH·KW·C.
     var patchWidth: Int { kernelHeight * kernelWidth * channels }

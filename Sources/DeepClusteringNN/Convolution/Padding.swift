@@ -24,9 +24,9 @@ public enum Padding: String, Sendable, Hashable, CaseIterable {
 
     /// The number of output positions of a convolution or pooling window along one dimension.
     /// - Parameters:
-    ///   - inputSize: The input size along the dimension.
+    ///   - inputSize: The input size along the dimension (≥ 0).
     ///   - kernelSize: The window size.
-    ///   - stride: The step between windows.
+    ///   - stride: The step between windows (> 0; layers validate it).
     /// - Returns: `ceil(in / s)` for ``same``, `floor((in − k) / s) + 1` for ``valid`` (zero or
     ///   negative when the window does not fit; layers reject that).
     public func outputSize(inputSize: Int, kernelSize: Int, stride: Int) -> Int {
