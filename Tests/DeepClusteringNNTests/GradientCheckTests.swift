@@ -30,6 +30,40 @@ import _TestSupport
         fatalError("unreachable")
     }
 
+    /// A layer whose backward pass is wrong on purpose: the input gradient, or the parameter
+    /// gradients, come out scaled by `factor`.
+    final class MisScaled: Layer {
+        let wrapped: Dense
+        let inputFactor: Float, parameterFactor: Float
+        var name = "misscaled"
+        var parameters: [Parameter] { wrapped.parameters }
+        init(_ wrapped: Dense, inputFactor: Float, parameterFactor: Float) {
+            self.wrapped = wrapped
+            self.inputFactor = inputFactor
+            self.parameterFactor = parameterFactor
+        }
+        func outputShape(forInputShape inputShape: [Int]) throws -> [Int] { try wrapped.outputShape(forInputShape: inputShape) }
+        func forward(_ input: Tensor) throws -> Tensor { try wrapped.forward(input) }
+        func backward(_ outputGradient: Tensor, computingInputGradient: Bool) throws -> Tensor {
+            let before = wrapped.parameters.map(\.gradient)
+            let dx = try wrapped.backward(outputGradient, computingInputGradient: computingInputGradient)
+            for (p, old) in zip(wrapped.parameters, before) { p.gradient = old + (p.gradient - old) * parameterFactor }
+            return dx * inputFactor
+        }
+        func clearCache() { wrapped.clearCache() }
+    }
+
+    /// The check itself can fail: a wrong input gradient or wrong parameter gradients are caught.
+    @Test func theCheckCatchesWrongGradients() throws {
+        let (dense, x) = try Self.denseAwayFromKinks(.tanh)
+        let right = try checkGradients(of: MisScaled(dense, inputFactor: 1, parameterFactor: 1), input: x, epsilon: 1e-3)
+        #expect(right.maxError < bound, "\(right)")
+        let wrongInput = try checkGradients(of: MisScaled(dense, inputFactor: 1.5, parameterFactor: 1), input: x, epsilon: 1e-3)
+        #expect(wrongInput.inputError > 0.1 && wrongInput.parameterErrors.values.allSatisfy { $0 < bound }, "\(wrongInput)")
+        let wrongParameters = try checkGradients(of: MisScaled(dense, inputFactor: 1, parameterFactor: 0.5), input: x, epsilon: 1e-3)
+        #expect(wrongParameters.inputError < bound && wrongParameters.parameterErrors.values.allSatisfy { $0 > 0.1 }, "\(wrongParameters)")
+    }
+
     @Test(arguments: Activation.allCases)
     func dense(_ activation: Activation) throws {
         let (dense, x) = try Self.denseAwayFromKinks(activation)

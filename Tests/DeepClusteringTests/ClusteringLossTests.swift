@@ -73,6 +73,31 @@ import _TestSupport
         #expect(error < 1e-2, "∂L/∂q error \(error)")
     }
 
+    /// The weighted write-into forms the trainer uses, checked by finite differences of their
+    /// own weighted values (weight 0.3), with the gradient buffer holding stale values first.
+    @Test func weightedWriteIntoFormsHaveTheirOwnGradients() throws {
+        let q = try softAssignments(9, clusters: 4, seed: 5)
+        let u = try ClusterPrior.zipf(exponent: 1.2).probabilities(clusterCount: 4)
+        let balanceError = checkGradient(of: { q in
+            var g = Tensor(shape: q.shape, repeating: 7)
+            let v = try! clusterBalanceDivergence(softAssignments: q, prior: u, weight: 0.3, gradientInto: &g)
+            return (Double(v), g)
+        }, at: q, epsilon: 1e-3)
+        #expect(balanceError < 1e-2, "weighted ∂KL(G‖U)/∂q error \(balanceError)")
+        let z = random(5, 3, seed: 21), neighbors = random(10, 3, seed: 22)
+        let localityError = checkGradient(of: { z in
+            var g = Tensor(shape: z.shape, repeating: 7)
+            let v = try! localityPreservingLoss(embeddings: z, neighbors: neighbors, weight: 0.3, gradientInto: &g)
+            return (Double(v), g)
+        }, at: z, epsilon: 1e-3)
+        #expect(localityError < 1e-2, "weighted locality ∂L/∂z error \(localityError)")
+        // And the weight scales both value and gradient.
+        let (value, gradient) = try localityPreservingLoss(embeddings: z, neighbors: neighbors)
+        var g = Tensor(zeros: [0])
+        let weighted = try localityPreservingLoss(embeddings: z, neighbors: neighbors, weight: 0.3, gradientInto: &g)
+        #expect(abs(weighted - 0.3 * value) < 1e-6 && maxAbsDifference(g, gradient * 0.3) < 1e-6)
+    }
+
     /// Through the clustering layer: the gradient with respect to the embedding and the centres
     /// of `KL(G‖U)(ClusteringLayer(z))`, checked end to end.
     @Test func clusterBalanceGradientFlowsThroughTheClusteringLayer() throws {
