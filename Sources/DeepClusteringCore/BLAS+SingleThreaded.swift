@@ -3,7 +3,7 @@ import Synchronization
 extension BLAS {
     /// The state of ``withSingleThreadedCalls(_:)`` across threads: how many such regions are
     /// open, and the thread count to restore when the last one closes.
-    private static let singleThreadedRegions = Mutex<(depth: Int, saved: Int)>((0, 1))
+    private static let singleThreadedRegions = Mutex(SingleThreadedRegions())
 
     /// Runs `body` with OpenBLAS at one thread per call, for code that runs several GEMMs side
     /// by side on its own threads (each call then stays on the thread that made it).
@@ -15,19 +15,42 @@ extension BLAS {
     /// - Parameter body: The work; its GEMMs run on the calling thread.
     /// - Returns: What `body` returns.
     public static func withSingleThreadedCalls<R>(_ body: () throws -> R) rethrows -> R {
-        singleThreadedRegions.withLock { state in
-            if state.depth == 0 {
-                state.saved = threadCount
-                threadCount = 1
-            }
-            state.depth += 1
+        singleThreadedRegions.withLock { regions in
+            if let count = regions.open(currentThreadCount: threadCount) { threadCount = count }
         }
         defer {
-            singleThreadedRegions.withLock { state in
-                state.depth -= 1
-                if state.depth == 0 { threadCount = state.saved }
+            singleThreadedRegions.withLock { regions in
+                if let count = regions.close() { threadCount = count }
             }
         }
         return try body()
+    }
+}
+
+/// The bookkeeping of ``BLAS/withSingleThreadedCalls(_:)``, apart from OpenBLAS so that it can be
+/// tested deterministically: how many regions are open and the thread count to restore.
+package struct SingleThreadedRegions: Equatable, Sendable {
+    /// The number of open regions.
+    package private(set) var depth = 0
+    /// The thread count saved when the first region opened.
+    package private(set) var saved = 1
+
+    package init() {}
+
+    /// Opens a region while OpenBLAS runs `currentThreadCount` threads.
+    /// - Returns: The count to set (1) when this is the first open region, else `nil`.
+    package mutating func open(currentThreadCount: Int) -> Int? {
+        depth += 1
+        guard depth == 1 else { return nil }
+        saved = currentThreadCount
+        return 1
+    }
+
+    /// Closes a region.
+    /// - Returns: The count to restore when this was the last open region, else `nil`.
+    package mutating func close() -> Int? {
+        precondition(depth > 0, "more regions closed than opened")
+        depth -= 1
+        return depth == 0 ? saved : nil
     }
 }

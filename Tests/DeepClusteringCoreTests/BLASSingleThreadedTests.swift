@@ -3,7 +3,9 @@ import Foundation
 import Testing
 
 /// `BLAS.withSingleThreadedCalls` sets OpenBLAS to one thread while any region is open, in any
-/// thread, and restores the count when the last one closes.
+/// thread, and restores the count when the last one closes. Other suites open regions at the
+/// same time (every small `sgemm` does), so the checks against OpenBLAS's live count below can
+/// only wait for a quiet moment; the first test checks the bookkeeping itself, deterministically.
 @Suite(.timeLimit(.minutes(1))) struct BLASSingleThreadedTests {
     /// Waits (up to 5 s) for regions opened by tests running alongside to close, and returns
     /// the last count it read (the expected one unless the wait timed out).
@@ -15,6 +17,24 @@ import Testing
             seen = BLAS.threadCount
         }
         return seen
+    }
+
+    /// The bookkeeping alone, deterministic whatever other suites do with OpenBLAS meanwhile:
+    /// the count seen when the first region opens is restored when the last one closes, and
+    /// counts seen by later openings (1, set by the first) are not.
+    @Test func theCountSeenByTheFirstRegionIsRestoredByTheLast() {
+        var regions = SingleThreadedRegions()
+        #expect(regions.open(currentThreadCount: 6) == 1)
+        #expect(regions.open(currentThreadCount: 1) == nil)
+        #expect(regions.open(currentThreadCount: 1) == nil)
+        #expect(regions.depth == 3 && regions.saved == 6)
+        #expect(regions.close() == nil)
+        #expect(regions.close() == nil)
+        #expect(regions.close() == 6)
+        #expect(regions.depth == 0)
+        // A second round saves afresh.
+        #expect(regions.open(currentThreadCount: 3) == 1)
+        #expect(regions.close() == 3)
     }
 
     @Test func oneThreadInsideNestedAndOverlappingRegions() {
