@@ -44,8 +44,6 @@ final class SpinningWorkers: @unchecked Sendable {
     nonisolated(unsafe) private var job: ((Int) -> Void)?
     // The job sequence number, touched only by the caller holding `busy`.
     nonisolated(unsafe) private var sequence = 0
-    /// Jobs run on the helpers since launch (for tests: proof that the helpers, not Dispatch, ran them).
-    let jobsRun = Atomic<Int>(0)
 
     private init(helperCount: Int) {
         self.helperCount = helperCount
@@ -84,7 +82,6 @@ final class SpinningWorkers: @unchecked Sendable {
             }
             job = nil
         }
-        jobsRun.add(1, ordering: .relaxed)
         busy.store(false, ordering: .releasing)
         return true
     }

@@ -37,15 +37,23 @@ import Testing
             return
         }
         let workers = try #require(SpinningWorkers.shared)
-        let before = workers.jobsRun.load(ordering: .relaxed)
-        // Keep trying for a while (within the suite's one-minute limit): while another test's
-        // loop holds the helpers, or on a machine loaded by other processes, each attempt runs
-        // on the Dispatch fallback (seen: 1,000 attempts in 30 s beside a training run).
+        // This test's own job, run directly: `run` returns false (running nothing) while another
+        // test's loop holds the helpers, so keep trying for a while (within the suite's
+        // one-minute limit). When it runs, chunk 0 runs here and chunk 1 on another thread: a helper.
+        let threads = UnsafeMutablePointer<pthread_t>.allocate(capacity: 2)
+        defer { threads.deallocate() }
+        nonisolated(unsafe) let shared = threads
         let deadline = Date().addingTimeInterval(45)
-        while workers.jobsRun.load(ordering: .relaxed) == before && Date() < deadline {
-            #expect(Self.visits(count: 1_000, minimumPerThread: 1).allSatisfy { $0 == 1 })
+        var ran = false
+        while !ran && Date() < deadline {
+            ran = workers.run(chunks: 2) { chunk in shared[chunk] = pthread_self() }
+            if !ran { usleep(1_000) }
         }
-        #expect(workers.jobsRun.load(ordering: .relaxed) > before)
+        #expect(ran, "the helpers were busy for 45 s")
+        if ran {
+            #expect(pthread_equal(threads[0], pthread_self()) != 0)
+            #expect(pthread_equal(threads[1], pthread_self()) == 0, "chunk 1 ran on the calling thread")
+        }
     }
 
     /// A chunk that starts a parallel loop of its own (the helpers are busy with the outer one).
