@@ -12,6 +12,17 @@ extension Tensor {
         count == 0 ? .nan : Float(Double(sum()) / Double(count))
     }
 
+    /// The first NaN or infinite element, as its position (row-major index, and the index split
+    /// into the first dimension and the rest) and value; `nil` when every element is finite.
+    ///
+    /// For data `[N, …]`, `sample` is the row and `offset` the element within it: an error can
+    /// then say which sample of a file is bad.
+    public func firstNonFiniteElement() -> (index: Int, sample: Int, offset: Int, value: Float)? {
+        guard let i = withUnsafeBufferPointer({ $0.firstIndex { !$0.isFinite } }) else { return nil }
+        let rowSize = rank == 0 ? 1 : Swift.max(1, count / Swift.max(shape[0], 1))
+        return (i, i / rowSize, i % rowSize, storage.pointer[i])
+    }
+
     /// The largest element; `nil` for an empty tensor.
     public func max() -> Float? {
         withUnsafeBufferPointer { $0.max() }

@@ -23,8 +23,9 @@ extension Layer {
     /// - Returns: The mean loss of each epoch.
     /// - Throws: ``TrainingError/nonFiniteLoss(epoch:batch:value:)`` when the loss is NaN or
     ///   infinite (the parameters keep their values from before that batch);
-    ///   ``TrainingError/invalidArgument(message:)`` for mismatched inputs and targets or a bad
-    ///   setting; layer and optimizer errors as they arise.
+    ///   ``TrainingError/invalidArgument(message:)`` for mismatched inputs and targets, a NaN or
+    ///   infinite value in either (named by sample and element), or a bad setting; layer and
+    ///   optimizer errors as they arise.
     @discardableResult
     public func fit(
         _ inputs: Tensor, targets: Tensor? = nil, epochs: Int, batchSize: Int = 256,
@@ -65,6 +66,13 @@ extension Layer {
             guard expectedOutput == inputs.shape else {
                 throw TrainingError.invalidArgument(
                     message: "cannot reconstruct inputs \(inputs.shape): the layer's output is \(expectedOutput)")
+            }
+        }
+        // Bad data is named as such, not reported later as a diverging loss.
+        for (tensor, what) in [(inputs, "inputs"), (targets, "targets")] {
+            if let bad = tensor?.firstNonFiniteElement() {
+                throw TrainingError.invalidArgument(
+                    message: "\(what) hold \(bad.value) at sample \(bad.sample), element \(bad.offset); the data must be finite")
             }
         }
         var sampler = try MiniBatchSampler(sampleCount: n, batchSize: batchSize, seed: shuffleSeed)

@@ -90,6 +90,27 @@ import _TestSupport
         #expect(throws: TrainingError.self) { try checkFinite(.nan, epoch: 1, batch: 1) }
     }
 
+    @Test func nonFiniteDataIsNamedNotReportedAsDivergence() throws {
+        var x = Self.manifoldData(8, seed: 13)
+        x[5, 7] = .nan
+        var rng = SeededGenerator(seed: 14)
+        let ae = try Autoencoder.dense([32, 8, 2], using: &rng)
+        let weights = ae.parameters.map(\.value)
+        #expect {
+            try ae.pretrain(on: x, epochs: 1, batchSize: 4, optimizer: SGD(learningRate: 0.1))
+        } throws: { error in
+            guard case let .invalidArgument(message)? = error as? TrainingError else { return false }
+            return message.contains("inputs hold nan at sample 5, element 7")
+        }
+        #expect(ae.parameters.map(\.value) == weights)
+        var targets = Self.manifoldData(8, seed: 2)
+        targets[0, 0] = .infinity
+        #expect {
+            try ae.fit(Self.manifoldData(8, seed: 13), targets: targets, epochs: 1, batchSize: 4, optimizer: SGD(learningRate: 0.1))
+        } throws: { "\($0)".contains("targets hold inf at sample 0, element 0") }
+        #expect(Tensor(zeros: [3, 2]).firstNonFiniteElement() == nil)
+    }
+
     @Test func predictInBatchesEqualsOneInference() throws {
         var rng = SeededGenerator(seed: 15)
         let model = try Sequential([

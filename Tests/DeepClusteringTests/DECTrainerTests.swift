@@ -206,6 +206,9 @@ func pretrainedAutoencoder(_ x: Tensor, seed: UInt64 = 3) throws -> Autoencoder 
         let dec = try DECTrainer(encoder: ae.encoder, configuration: .init(clusterCount: 3))
         #expect(throws: DECError.self) { try dec.fit(x, labels: Array(y.dropLast()), optimizer: try SGD()) }
         #expect(throws: DECError.self) { try dec.fit(try x.rows(in: 0..<2), optimizer: try SGD()) }
+        var withNaN = x
+        withNaN[3, 1] = .nan
+        #expect { try dec.fit(withNaN, optimizer: try SGD()) } throws: { "\($0)".contains("nan at sample 3, element 1") }
 
         var config = DECConfiguration(clusterCount: 3)
         config.kmeansInitializationCount = 1

@@ -79,7 +79,8 @@ public final class DECTrainer {
     ///     It is used only for the k-means initialisation.
     ///   - progress: Called after initialisation, after every batch and at every update.
     /// - Returns: The assignments, the k-means initialisation and the history of updates.
-    /// - Throws: ``DECError/invalidInput(_:)`` for unusable data, ``DECError/diverged(iteration:loss:)``
+    /// - Throws: ``DECError/invalidInput(_:)`` for unusable data (a NaN or infinite value is named
+    ///   by sample and element), ``DECError/diverged(iteration:loss:)``
     ///   when the loss stops being finite, and layer, optimizer and k-means errors as they arise.
     @discardableResult
     public func fit(
@@ -91,6 +92,9 @@ public final class DECTrainer {
         let n = x.shape[0]
         guard n >= config.clusterCount else {
             throw DECError.invalidInput("\(config.clusterCount) clusters need at least as many samples, found \(n)")
+        }
+        if let bad = x.firstNonFiniteElement() {
+            throw DECError.invalidInput("the data holds \(bad.value) at sample \(bad.sample), element \(bad.offset); it must be finite")
         }
         if let labels, labels.count != n {
             throw DECError.invalidInput("\(n) samples but \(labels.count) labels")
