@@ -103,7 +103,8 @@ let package = Package(
         ),
         .testTarget(
             name: "DeepClusteringCoreTests",
-            dependencies: ["DeepClusteringCore", "CBLAS", "_TestSupport"]
+            dependencies: ["DeepClusteringCore", "CBLAS", "_TestSupport"],
+            exclude: ["Fixtures"]  // reference scripts only, nothing the tests read
         ),
         .testTarget(
             name: "DeepClusteringDataTests",

@@ -19,8 +19,9 @@ import Testing
         #expect(first == SeededGeneratorTests.referenceSeed0)
     }
 
-    /// Computed independently with Python integers: SplitMix64 state fill from seed 0, then
-    /// xoshiro256** (`rotl(s1 * 5, 7) * 9`), the reference algorithm of Blackman & Vigna.
+    /// Computed independently with Python integers by `Fixtures/seeded_generator_reference.py`:
+    /// SplitMix64 state fill from seed 0, then xoshiro256** (`rotl(s1 * 5, 7) * 9`), the
+    /// reference algorithm of Blackman & Vigna.
     static let referenceSeed0: [UInt64] = [11091344671253066420, 13793997310169335082, 1900383378846508768]
 
     @Test func worksWithStandardLibraryRandomAPIs() {

@@ -4,8 +4,8 @@ import Testing
 import _TestSupport
 
 /// The seed's two convolutional autoencoders: layer-by-layer shapes and parameter counts as
-/// Keras's `model.summary()` reports them for the same architectures (Keras 3.15), and a
-/// training step that lowers the reconstruction loss.
+/// Keras reports them for the same architectures (Keras 3.15; printed by
+/// `Fixtures/keras_reference_values.py`), and a training step that lowers the reconstruction loss.
 @Suite struct ConvolutionalAutoencoderTests {
     /// The output shape (without the batch) after every layer, encoder then decoder.
     func layerShapes(_ ae: Autoencoder, input: [Int]) throws -> [[Int]] {

@@ -1,7 +1,8 @@
 import DeepClusteringNN
 import Testing
 
-/// Output sizes and pad placement against values read off Keras 3.15 / TensorFlow 2.21 layers.
+/// Output sizes and pad placement against values read off Keras 3.15 / TensorFlow 2.21 layers
+/// by `Fixtures/keras_reference_values.py` (which prints every table below).
 @Suite struct PaddingTests {
     @Test func convolutionSizes() {
         // (in, k, s) → (same output, same pad before, valid output)
