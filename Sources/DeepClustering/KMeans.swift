@@ -144,12 +144,9 @@ public struct KMeans: Sendable {
             throw ClusteringError.invalidInput(
                 operation: operation, message: "expected samples of shape [n, d] with n, d ≥ 1, found \(x.shape)")
         }
-        let bad = x.withUnsafeBufferPointer { $0.firstIndex { !$0.isFinite } }
-        if let bad {
-            let d = x.shape[1]
+        if let bad = x.firstNonFiniteElement() {
             throw ClusteringError.invalidInput(
-                operation: operation,
-                message: "x[\(bad / d), \(bad % d)] is \(x.withUnsafeBufferPointer { $0[bad] }); all values must be finite")
+                operation: operation, message: "x[\(bad.sample), \(bad.offset)] is \(bad.value); all values must be finite")
         }
     }
 }

@@ -52,6 +52,12 @@ extension Layer {
     ///   NaN or infinite; nothing is copied in either case.
     public func loadParameters(from file: SafeTensors, prefix: String?, allowingOtherNames: Bool) throws {
         try verifyParameters(in: file, prefix: prefix, allowingOtherNames: allowingOtherNames)
+        copyVerifiedParameters(from: file, prefix: prefix)
+    }
+
+    /// Copies the tensors named `prefix.name` of `file` into this layer's parameters, for a
+    /// caller that has already run ``verifyParameters(in:prefix:allowingOtherNames:)`` on `file`.
+    package func copyVerifiedParameters(from file: SafeTensors, prefix: String?) {
         for (name, p) in namedParameters {
             let key = prefix.map { "\($0).\(name)" } ?? name
             p.value = file.tensors[key]!

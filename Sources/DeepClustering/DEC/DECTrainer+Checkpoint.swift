@@ -59,10 +59,8 @@ extension DECTrainer {
             try decoder.verifyParameters(in: file, prefix: "decoder", allowingOtherNames: true)
         }
         // Everything checked: nothing below can fail.
-        try encoder.loadParameters(from: file, prefix: "encoder", allowingOtherNames: true)
-        if let decoder, hasDecoder {
-            try decoder.loadParameters(from: file, prefix: "decoder", allowingOtherNames: true)
-        }
+        encoder.copyVerifiedParameters(from: file, prefix: "encoder")
+        if let decoder, hasDecoder { decoder.copyVerifiedParameters(from: file, prefix: "decoder") }
         installClustering(clustering)
         return file.metadata
     }
