@@ -45,7 +45,7 @@ import Testing
         // 600 iterations, not fewer: after the 250 exaggerated ones, 50 more left the map of some
         // seeds' blobs in pieces (k = 5 or 6 chosen), and which seeds depended on the BLAS kernels'
         // rounding; with 600 every one of data seeds 3…6 × t-SNE seeds 2, 3 gave 4 with OpenBLAS's
-        // Haswell, Cooperlake and Prescott kernels alike.
+        // Haswell and Prescott kernels alike (and this case with SkylakeX's).
         let tsne = try TSNE(perplexity: 20, iterations: 600, seed: 2)
         let a = try chooseClusterCount(onMapOf: x, in: 2...6, sampleSize: 150, tsne: tsne, kmeansInitializationCount: 2, seed: 9)
         let b = try chooseClusterCount(onMapOf: x, in: 2...6, sampleSize: 150, tsne: tsne, kmeansInitializationCount: 2, seed: 9)
