@@ -47,6 +47,13 @@ public struct DatasetOptions: ParsableArguments {
     @Flag(help: "For csv: the first row is a header.")
     public var csvHeader = false
 
+    /// `--image-shape`: the shape of one image when the file's rows are flattened images.
+    @Option(help: ArgumentHelp(
+        "For csv, npy and idx: each row is an image of this shape, HxW or HxWxC (e.g. 16x16, 32x32x3).",
+        discussion: "Rows are read in NHWC order; H·W·C must equal the row's width. Lets augmentation and the convolutional models reach flat data."),
+        transform: { try ImageShape(parsing: $0) })
+    public var imageShape: ImageShape?
+
     /// Creates the options with their defaults (ArgumentParser fills them in from the command line).
     public init() {}
 
@@ -66,6 +73,27 @@ public struct DatasetOptions: ParsableArguments {
         if labels != nil && !(dataset == .idx || dataset == .npy) {
             throw ValidationError("--labels applies to --dataset idx or npy only")
         }
+        if imageShape != nil && !(dataset == .idx || dataset == .npy || dataset == .csv) {
+            throw ValidationError("--image-shape applies to --dataset csv, npy or idx; \(dataset.rawValue) images are 28x28")
+        }
+    }
+
+    /// Loads the dataset in its own layout and says the shape of one image: MNIST-style data and
+    /// `[n, h, w]` / `[n, h, w, c]` arrays are images; a flat file is reshaped to `--image-shape`
+    /// when it is given and is tabular (`nil` shape) otherwise.
+    /// - Throws: The readers' ``DataError``; ``DataError/invalidArgument(operation:message:)`` when
+    ///   `--image-shape` does not match the width of a row.
+    public func loadWithImageShape() throws -> (dataset: LabeledDataset, imageShape: ImageShape?) {
+        var d = try load(images: false, flatten: false)
+        if let imageShape {
+            d = try d.reshaped(toImages: imageShape, source: displayName)
+        }
+        let x = d.x
+        switch x.rank {
+        case 3: return (try LabeledDataset(x: x.reshaped(to: x.shape + [1]), labels: d.labels), try ImageShape(height: x.shape[1], width: x.shape[2]))
+        case 4: return (d, try ImageShape(height: x.shape[1], width: x.shape[2], channels: x.shape[3]))
+        default: return (try LabeledDataset(x: x.reshaped(to: [x.rowCount, x.rowWidth]), labels: d.labels), nil)
+        }
     }
 
     /// A short name for reports, e.g. `mnist-test` or the file's name.
@@ -81,7 +109,22 @@ public struct DatasetOptions: ParsableArguments {
     /// - Throws: The readers' ``DataError`` (missing files name how to get them), or
     ///   ``ExampleError`` when the data cannot take the requested layout.
     public func load(images: Bool) throws -> LabeledDataset {
-        let layout: IDXDataset.Layout = images ? .images : .flat
+        var d = try load(images: images, flatten: true)
+        if let imageShape {
+            d = try d.reshaped(toImages: imageShape, source: displayName)
+            if !images { d.x = try d.x.reshaped(to: [d.count, imageShape.valueCount]) }
+        }
+        return d
+    }
+
+    /// The dataset as read: flat when `flatten` is set and `images` is not, images with
+    /// `images`, its own rank otherwise.
+    private func load(images: Bool, flatten: Bool) throws -> LabeledDataset {
+        let shaped: (Tensor) throws -> Tensor = { x in
+            if !flatten && !images { return x }
+            return try self.shaped(x, images: images && self.imageShape == nil)
+        }
+        let layout: IDXDataset.Layout = images || !flatten ? .images : .flat
         switch dataset {
         case .mnist:
             return try IDXDataset.mnist(directory: dataDir!, split: .all, layout: layout)
@@ -95,14 +138,14 @@ public struct DatasetOptions: ParsableArguments {
             let array = try IDXArray(contentsOf: file!)
             let x = array.tensor(dividingBy: array.elementType == .uint8 ? 255 : 1)
             let y = try labels.map { try IDXArray(contentsOf: $0).integers() }
-            return try LabeledDataset(x: shaped(x, images: images), labels: y)
+            return try LabeledDataset(x: shaped(x), labels: y)
         case .npy:
             let x = try NumPyArray(contentsOf: file!).tensor()
             let y = try labels.map { try NumPyArray(contentsOf: $0).integers() }
-            return try LabeledDataset(x: shaped(x, images: images), labels: y)
+            return try LabeledDataset(x: shaped(x), labels: y)
         case .csv:
             let d = try CSVFormat(hasHeader: csvHeader, labelColumn: labelColumn).read(contentsOf: file!)
-            return try LabeledDataset(x: shaped(d.x, images: images), labels: d.labels)
+            return try LabeledDataset(x: shaped(d.x), labels: d.labels)
         }
     }
 

@@ -80,6 +80,11 @@ import Testing
         ("dec", ["--dataset", "npy", "--file", "x.npy", "--pretrain-learning-rate", "nan"], "--pretrain-learning-rate"),
         ("dec", ["--dataset", "npy", "--file", "x.npy", "--pretraining", "layerwise", "--layerwise-decay-epochs", "0"],
          "--layerwise-decay-epochs"),
+        ("dec", ["--dataset", "npy", "--file", "x.npy", "--recipe", "dec-magic"], "dec-magic"),
+        ("dec", ["--dataset", "npy", "--file", "x.npy", "--image-shape", "16by16"], "16by16"),
+        ("dec", ["--dataset", "npy", "--file", "x.npy", "--image-shape", "0x16"], "0x16"),
+        ("dec", ["--dataset", "mnist-test", "--data-dir", "d", "--image-shape", "16x16"], "--image-shape"),
+        ("dec", ["--dataset", "npy", "--file", "x.npy", "--scale", "log"], "log"),
         ("kmeans", ["--dataset", "cifar"], "cifar"),
         ("kmeans", ["--dataset", "csv", "--file", "/nonexistent/data.csv"], "/nonexistent/data.csv"),
     ]
@@ -167,5 +172,29 @@ import Testing
         #expect(outcome.status != 0)
         #expect(outcome.standardError.split(separator: "\n").count == 1, "\(outcome.standardError)")
         #expect(outcome.standardError.contains("abc"), "\(outcome.standardError)")
+    }
+
+    @Test func imageShapeThatDoesNotMatchTheRowsIsNamed() throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let csv = dir.appendingPathComponent("pixels.csv")
+        try (0..<12).map { i in "\(i % 3),0.1,0.2,0.3,0.4,0.5,0.6" }.joined(separator: "\n").write(to: csv, atomically: true, encoding: .utf8)
+        let outcome = try Self.run("dec", ["--dataset", "csv", "--file", csv.path, "--label-column", "0", "--image-shape", "4x4",
+                                           "--clusters", "3", "--output-dir", dir.appendingPathComponent("out").path])
+        #expect(outcome.status != 0)
+        #expect(outcome.standardError.split(separator: "\n").count == 1, "\(outcome.standardError)")
+        #expect(outcome.standardError.contains("16 values per sample") && outcome.standardError.contains("holds 6"), "\(outcome.standardError)")
+    }
+
+    @Test func constantTabularColumnIsNamedUnderAutomaticScaling() throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let csv = dir.appendingPathComponent("table.csv")
+        try (0..<12).map { i in "\(i),7,\(i * i)" }.joined(separator: "\n").write(to: csv, atomically: true, encoding: .utf8)
+        let outcome = try Self.run("dec", ["--dataset", "csv", "--file", csv.path, "--clusters", "3",
+                                           "--output-dir", dir.appendingPathComponent("out").path])
+        #expect(outcome.status != 0)
+        #expect(outcome.standardError.split(separator: "\n").count == 1, "\(outcome.standardError)")
+        #expect(outcome.standardError.contains("feature 1") && outcome.standardError.contains("constant"), "\(outcome.standardError)")
     }
 }

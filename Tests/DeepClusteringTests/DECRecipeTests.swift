@@ -1,0 +1,95 @@
+import DeepClustering
+import Testing
+import _TestSupport
+
+@Suite struct DECRecipeTests {
+    @Test func referenceRecipesAreTheShippedSettings() throws {
+        let r = DECRecipe.decKeras
+        #expect(r.architecture == .dense && r.hiddenSizes == [500, 500, 2000] && r.embeddingSize == 10)
+        #expect(r.pretraining == .endToEnd(epochs: 300, optimizer: .sgd(learningRate: 1, momentum: 0.9)))
+        #expect(r.clusteringOptimizer == .sgd(learningRate: 0.01, momentum: 0.9))
+        #expect(r.batchSize == 256 && r.updateInterval == 140 && r.maxIterations == 8000 && r.tolerance == 0.001)
+        #expect(r.kmeansRestarts == 20 && r.scaling == .none && !r.augmentsPretraining && !r.augmentsClustering)
+        #expect(DECRecipe.dcecKeras.pretraining == .endToEnd(epochs: 100, optimizer: .adadelta(learningRate: 1)))
+        #expect(DECRecipe.idecDA.clusteringOptimizer == .sgd(learningRate: 1, momentum: 0.9))
+        #expect(DECRecipe.convDECDA.maxIterations == 20_000 && DECRecipe.convDECDA.augmentsClustering)
+        // Named recipes resolve to themselves.
+        #expect(try DECRecipe.decKeras.resolved(sampleCount: 1000, imageShape: nil) == .decKeras)
+        for recipe in DECRecipe.all { #expect(DECRecipe.named(recipe.name) == recipe) }
+        #expect(DECRecipe.named("no-such-recipe") == nil)
+    }
+
+    @Test func recommendedScalesWithTheSampleCount() throws {
+        let image = try ImageShape(height: 28, width: 28)
+        let large = try DECRecipe.recommended.resolved(sampleCount: 70_000, imageShape: image)
+        #expect(large.batchSize == 256 && large.updateInterval == 140)
+        #expect(large.pretraining == .endToEnd(epochs: 50, optimizer: .sgd(learningRate: 1, momentum: 0.9)))
+        #expect(large.maxIterations == 8_220)
+        #expect(large.augmentsPretraining && large.augmentsClustering && !large.adaptsToData)
+        let test = try DECRecipe.recommended.resolved(sampleCount: 10_000, imageShape: image)
+        #expect(test.batchSize == 256 && test.updateInterval == 30 && test.maxIterations == 3_160)
+        #expect(test.pretraining == .endToEnd(epochs: 132, optimizer: .sgd(learningRate: 1, momentum: 0.9)))
+        let digits = try DECRecipe.recommended.resolved(sampleCount: 1_797, imageShape: try ImageShape(height: 8, width: 8))
+        #expect(digits.batchSize == 128 && digits.updateInterval == 11 && digits.maxIterations == 2_618)
+        #expect(digits.pretraining == .endToEnd(epochs: 312, optimizer: .sgd(learningRate: 1, momentum: 0.9)))
+        let wine = try DECRecipe.recommended.resolved(sampleCount: 178, imageShape: nil)
+        #expect(wine.batchSize == 16 && wine.updateInterval == 9 && wine.maxIterations == 6_935)
+        #expect(wine.pretraining == .endToEnd(epochs: 991, optimizer: .sgd(learningRate: 1, momentum: 0.9)))
+        #expect(!wine.augmentsPretraining && !wine.augmentsClustering && wine.scaling == .automatic)
+    }
+
+    @Test func recipesThatNeedImagesRefuseTabularData() {
+        for recipe in [DECRecipe.decDA, .dcecKeras, .convDECDA] {
+            #expect(throws: DECError.self) { try recipe.resolved(sampleCount: 500, imageShape: nil) }
+        }
+        var bad = DECRecipe.decKeras
+        bad.updateInterval = 0
+        #expect(throws: DECError.self) { try bad.resolved(sampleCount: 500, imageShape: nil) }
+    }
+
+    @Test func recommendedRunsEndToEndOnGeneratedImages() throws {
+        // Three classes of 8x8 images: a bright horizontal bar, a vertical bar or a square, at
+        // jittered positions, with noise; 8-bit values so that automatic scaling divides by 255.
+        var rng = SeededGenerator(seed: 11)
+        var pixels: [Float] = [], labels: [Int] = []
+        for i in 0..<240 {
+            let c = i % 3
+            var img = [Float](repeating: 0, count: 64)
+            let o = Int.random(in: 2...5, using: &rng)
+            for k in 1...6 {
+                switch c {
+                case 0: img[o * 8 + k] = 255
+                case 1: img[k * 8 + o] = 255
+                default: if k <= 3 { for m in 2...4 { img[(k + 1) * 8 + m + (o - 2) / 2] = 255 } }
+                }
+            }
+            for p in 0..<64 { img[p] = min(255, img[p] + Float(Int.random(in: 0...30, using: &rng))) }
+            pixels += img
+            labels.append(c)
+        }
+        let x = try Tensor(shape: [240, 64], scalars: pixels)
+        var recipe = DECRecipe.recommended
+        recipe.hiddenSizes = [32, 32]
+        recipe.embeddingSize = 4
+        recipe.kmeansRestarts = 4
+        let shape = try ImageShape(height: 8, width: 8)
+        // A short run: the size rule's lengths are overridden after resolution.
+        let model = try DeepClusteringModel(recipe: recipe, trainingData: x, imageShape: shape, seed: 1)
+        #expect(model.recipe.augmentsPretraining && model.recipe.batchSize == 16)
+        #expect(model.scaler.kind == .global)
+        let run = try DeepClusteringModel.fit(x, clusterCount: 3, recipe: shortened(model.recipe), labels: labels, imageShape: shape, seed: 1)
+        let acc = try #require(run.result.finalMetrics).accuracy
+        #expect(acc > 0.9, "ACC \(acc) on three well-separated image classes")
+        // predict takes raw (unscaled) data and agrees with the training assignments.
+        #expect(try run.model.predict(x) == run.result.assignments)
+        #expect(try run.model.embed(x).shape == [240, 4])
+        #expect(throws: DECError.self) { try run.model.predict(Tensor(zeros: [2, 63])) }
+    }
+
+    func shortened(_ r: DECRecipe) -> DECRecipe {
+        var s = r
+        s.pretraining = .endToEnd(epochs: 30, optimizer: .sgd(learningRate: 1, momentum: 0.9))
+        s.maxIterations = 300
+        return s
+    }
+}
