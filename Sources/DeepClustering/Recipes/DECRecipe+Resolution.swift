@@ -8,9 +8,9 @@ extension DECRecipe {
     /// | setting | rule | N = 70 000 | 10 000 | 1 797 | 178 |
     /// |---|---|---|---|---|---|
     /// | batch | 256 from 4,096 samples, else the power of two nearest `N / 16`, at least 16 | 256 | 256 | 128 | 16 |
-    /// | pretraining epochs | `50·r`, within 50…1000 | 50 | 132 | 312 | 991 |
+    /// | pretraining epochs | `50·r`, within 50…1000 | 50 | 132 | 312 | 992 |
     /// | update interval | `0.75·B` batches, within 5…140 | 140 | 30 | 11 | 9 |
-    /// | iteration budget | `30·r` epochs of `B` batches, within 2,000…20,000 | 8,220 | 3,160 | 2,618 | 6,935 |
+    /// | iteration budget | `30·r` epochs of `B` batches, within 2,000…20,000 | 8,220 | 3,175 | 2,808 | 7,139 |
     ///
     /// Small data sets get more passes because a pass is fewer optimizer steps; the budget of
     /// samples seen still shrinks with `N` (3.5 M pretraining samples on MNIST-70k, 1.3 M on
