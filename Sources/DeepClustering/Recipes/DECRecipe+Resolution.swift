@@ -10,7 +10,7 @@ extension DECRecipe {
     /// | batch | 256 from 4,096 samples, else the power of two nearest `N / 16`, at least 16 | 256 | 256 | 128 | 16 |
     /// | pretraining epochs | `50·r`, within 50…1000 | 50 | 132 | 312 | 992 |
     /// | update interval | `0.75·B` batches, within 5…140 | 140 | 30 | 11 | 9 |
-    /// | iteration budget | `30·r` epochs of `B` batches, within 2,000…20,000 | 8,220 | 3,175 | 2,808 | 7,139 |
+    /// | iteration budget | `30·r` epochs of `B` batches, within 2,000…20,000 | 8,220 | 3,175 | 2,809 | 7,139 |
     ///
     /// Small data sets get more passes because a pass is fewer optimizer steps; the budget of
     /// samples seen still shrinks with `N` (3.5 M pretraining samples on MNIST-70k, 1.3 M on
