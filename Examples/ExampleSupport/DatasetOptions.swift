@@ -84,7 +84,8 @@ public struct DatasetOptions: ParsableArguments {
     /// - Throws: The readers' ``DataError``; ``DataError/invalidArgument(operation:message:)`` when
     ///   `--image-shape` does not match the width of a row.
     public func loadWithImageShape() throws -> (dataset: LabeledDataset, imageShape: ImageShape?) {
-        var d = try load(images: false, flatten: false)
+        var d = try loadAsStored()
+        guard d.x.rank >= 2 else { throw ExampleError("\(displayName): expected one sample per row, found shape \(d.x.shape)") }
         if let imageShape {
             d = try d.reshaped(toImages: imageShape, source: displayName)
         }
@@ -105,59 +106,42 @@ public struct DatasetOptions: ParsableArguments {
     }
 
     /// Loads the dataset with one sample per row: flat `[n, d]`, or `[n, h, w, c]` images when
-    /// `images` is set (IDX/MNIST-style data of rank 3 gains a channel dimension).
+    /// `images` is set (see ``loadWithImageShape()``).
     /// - Throws: The readers' ``DataError`` (missing files name how to get them), or
-    ///   ``ExampleError`` when the data cannot take the requested layout.
+    ///   ``ExampleError`` when `images` is set and the data are not images.
     public func load(images: Bool) throws -> LabeledDataset {
-        var d = try load(images: images, flatten: true)
-        if let imageShape {
-            d = try d.reshaped(toImages: imageShape, source: displayName)
-            if !images { d.x = try d.x.reshaped(to: [d.count, imageShape.valueCount]) }
+        let (d, shape) = try loadWithImageShape()
+        if images {
+            guard shape != nil else {
+                throw ExampleError("\(displayName): the convolutional models need images [n, h, w] or [n, h, w, c] (or --image-shape), found \(d.x.shape)")
+            }
+            return d
         }
-        return d
+        return try LabeledDataset(x: d.x.reshaped(to: [d.count, d.x.count / max(d.count, 1)]), labels: d.labels)
     }
 
-    /// The dataset as read: flat when `flatten` is set and `images` is not, images with
-    /// `images`, its own rank otherwise.
-    private func load(images: Bool, flatten: Bool) throws -> LabeledDataset {
-        let shaped: (Tensor) throws -> Tensor = { x in
-            if !flatten && !images { return x }
-            return try self.shaped(x, images: images && self.imageShape == nil)
-        }
-        let layout: IDXDataset.Layout = images || !flatten ? .images : .flat
+    /// The dataset in the layout it is stored in (MNIST-style data as `[n, h, w, 1]` images).
+    private func loadAsStored() throws -> LabeledDataset {
         switch dataset {
         case .mnist:
-            return try IDXDataset.mnist(directory: dataDir!, split: .all, layout: layout)
+            return try IDXDataset.mnist(directory: dataDir!, split: .all, layout: .images)
         case .mnistTest:
-            return try IDXDataset.mnist(directory: dataDir!, split: .test, layout: layout)
+            return try IDXDataset.mnist(directory: dataDir!, split: .test, layout: .images)
         case .fashionMNIST:
-            return try IDXDataset.fashionMNIST(directory: dataDir ?? IDXDataset.fashionMNISTDirectory, split: .all, layout: layout)
+            return try IDXDataset.fashionMNIST(directory: dataDir ?? IDXDataset.fashionMNISTDirectory, split: .all, layout: .images)
         case .fashionMNISTTest:
-            return try IDXDataset.fashionMNIST(directory: dataDir ?? IDXDataset.fashionMNISTDirectory, split: .test, layout: layout)
+            return try IDXDataset.fashionMNIST(directory: dataDir ?? IDXDataset.fashionMNISTDirectory, split: .test, layout: .images)
         case .idx:
             let array = try IDXArray(contentsOf: file!)
             let x = array.tensor(dividingBy: array.elementType == .uint8 ? 255 : 1)
             let y = try labels.map { try IDXArray(contentsOf: $0).integers() }
-            return try LabeledDataset(x: shaped(x), labels: y)
+            return try LabeledDataset(x: x, labels: y)
         case .npy:
             let x = try NumPyArray(contentsOf: file!).tensor()
             let y = try labels.map { try NumPyArray(contentsOf: $0).integers() }
-            return try LabeledDataset(x: shaped(x), labels: y)
+            return try LabeledDataset(x: x, labels: y)
         case .csv:
-            let d = try CSVFormat(hasHeader: csvHeader, labelColumn: labelColumn).read(contentsOf: file!)
-            return try LabeledDataset(x: shaped(d.x), labels: d.labels)
-        }
-    }
-
-    private func shaped(_ x: Tensor, images: Bool) throws -> Tensor {
-        guard x.rank >= 2 else { throw ExampleError("\(displayName): expected one sample per row, found shape \(x.shape)") }
-        let n = x.shape[0]
-        if !images { return try x.reshaped(to: [n, x.count / max(n, 1)]) }
-        switch x.rank {
-        case 3: return try x.reshaped(to: x.shape + [1])
-        case 4: return x
-        default:
-            throw ExampleError("\(displayName): the convolutional models need images [n, h, w] or [n, h, w, c], found \(x.shape)")
+            return try CSVFormat(hasHeader: csvHeader, labelColumn: labelColumn).read(contentsOf: file!)
         }
     }
 }

@@ -78,7 +78,7 @@ struct RecipeOptions: ParsableArguments {
     func resolve(sampleCount: Int, imageShape: ImageShape?, pretraining: PretrainingOptions) throws -> DECRecipe {
         let named = DECRecipe.named(recipe)!
         var r = try named.resolved(sampleCount: sampleCount, imageShape: imageShape)
-        let isReference = named.scaling == .none
+        let isReference = [DECRecipe.decKeras, .idecKeras, .dcecKeras, .decPaper].contains { $0.name == named.name }
         if let arch, arch != r.architecture {
             r.architecture = arch
             if case let .endToEnd(epochs, _) = r.pretraining, arch.needsImages {
@@ -130,8 +130,8 @@ struct RecipeOptions: ParsableArguments {
         if case .layerwise = r.pretraining, r.architecture != .dense {
             throw ExampleError("--pretraining layerwise needs --arch dense, found \(r.architecture.rawValue)")
         }
-        // Re-check what the overrides changed (images needed, values in range).
-        return try r.resolved(sampleCount: sampleCount, imageShape: imageShape)
+        // DeepClusteringModel checks the overridden values again against the data.
+        return r
     }
 }
 

@@ -89,13 +89,7 @@ public struct FeatureScaler: Sendable, Equatable, Codable {
             return .identity(featureCount: d)
         case .unitNorm:
             try x.withUnsafeBufferPointer { p in
-                for i in 0..<n {
-                    var s: Float = 0
-                    for j in 0..<d { s += p[i * d + j] * p[i * d + j] }
-                    if s == 0 {
-                        throw DataError.invalidArgument(operation: source, message: "sample \(i) is all zeros; unit-norm scaling cannot normalise it")
-                    }
-                }
+                for i in 0..<n { _ = try Self.squaredNorm(ofSample: i, width: d, in: p, source: source) }
             }
             return FeatureScaler(kind: .unitNorm, scaling: .unitNorm, featureCount: d, offsets: [], factors: [])
         case .minMax where isImageData:
@@ -175,16 +169,24 @@ public struct FeatureScaler: Sendable, Equatable, Codable {
                 }
             case .unitNorm:
                 for i in 0..<n {
-                    var s: Float = 0
-                    for j in 0..<d { s += p[i * d + j] * p[i * d + j] }
-                    guard s > 0 else {
-                        throw DataError.invalidArgument(operation: source, message: "sample \(i) is all zeros; unit-norm scaling cannot normalise it")
-                    }
-                    let f = 1 / s.squareRoot()
+                    let f = 1 / (try Self.squaredNorm(ofSample: i, width: d, in: UnsafeBufferPointer(p), source: source)).squareRoot()
                     for j in 0..<d { p[i * d + j] *= f }
                 }
             }
         }
         return out
+    }
+}
+
+extension FeatureScaler {
+    /// The squared Euclidean norm of sample `i` of a row-major `[n, d]` buffer.
+    /// - Throws: ``DataError/invalidArgument(operation:message:)`` when the sample is all zeros.
+    fileprivate static func squaredNorm(ofSample i: Int, width d: Int, in p: UnsafeBufferPointer<Float>, source: String) throws -> Float {
+        var s: Float = 0
+        for j in 0..<d { s += p[i * d + j] * p[i * d + j] }
+        guard s > 0 else {
+            throw DataError.invalidArgument(operation: source, message: "sample \(i) is all zeros; unit-norm scaling cannot normalise it")
+        }
+        return s
     }
 }

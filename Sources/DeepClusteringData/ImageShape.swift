@@ -42,7 +42,7 @@ public struct ImageShape: Sendable, Hashable, Codable, CustomStringConvertible {
     public init(parsing text: String) throws {
         let parts = text.lowercased().split(separator: "x", omittingEmptySubsequences: false)
             .flatMap { $0.split(separator: "×", omittingEmptySubsequences: false) }
-        let sizes = parts.map { Int($0.trimmingCharacters()) }
+        let sizes = parts.map { Int(String($0).trimmingASCIISpaces()) }
         guard (2...3).contains(sizes.count), let h = sizes[0], let w = sizes[1], sizes.count == 2 || sizes[2] != nil else {
             throw DataError.invalidArgument(
                 operation: "ImageShape", message: "expected HxW or HxWxC with positive integers (e.g. 28x28 or 32x32x3), found '\(text)'")
@@ -89,14 +89,5 @@ extension LabeledDataset {
     ///   `H·W·C` values.
     public func reshaped(toImages shape: ImageShape, source: String) throws -> LabeledDataset {
         try LabeledDataset(x: shape.reshape(x, source: source), labels: labels)
-    }
-}
-
-extension Substring {
-    fileprivate func trimmingCharacters() -> Substring {
-        var s = self
-        while let c = s.first, c == " " { s = s.dropFirst() }
-        while let c = s.last, c == " " { s = s.dropLast() }
-        return s
     }
 }

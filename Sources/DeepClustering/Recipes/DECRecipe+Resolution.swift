@@ -3,19 +3,25 @@ import Foundation
 extension DECRecipe {
     /// How ``DECRecipe/recommended`` sizes a run from the sample count `N`.
     ///
-    /// With `r = √(70 000 / N)` (1 on MNIST-70k) and `B = ⌈N / batch⌉` batches per epoch:
+    /// With `B = ⌈N / batch⌉` batches per epoch:
     ///
     /// | setting | rule | N = 70 000 | 10 000 | 1 797 | 178 |
     /// |---|---|---|---|---|---|
     /// | batch | 256 from 4,096 samples, else the power of two nearest `N / 16`, at least 16 | 256 | 256 | 128 | 16 |
-    /// | pretraining epochs | `50·r`, within 50…1000 | 50 | 132 | 312 | 992 |
-    /// | update interval | `0.75·B` batches, within 5…140 | 140 | 30 | 11 | 9 |
-    /// | iteration budget | `30·r` epochs of `B` batches, within 2,000…20,000 | 8,220 | 3,175 | 2,809 | 7,139 |
+    /// | pretraining epochs | 12,000 optimizer steps: `12 000 / B`, within 50…1000 | 50 | 300 | 800 | 1000 |
+    /// | update interval | `3.5·B` batches, within 5…140 | 140 | 140 | 53 | 42 |
+    /// | iteration budget | 200 epochs: `200·B`, within 2,000…8,000 | 8,000 | 8,000 | 3,000 | 2,400 |
     ///
-    /// Small data sets get more passes because a pass is fewer optimizer steps; the budget of
-    /// samples seen still shrinks with `N` (3.5 M pretraining samples on MNIST-70k, 1.3 M on
-    /// MNIST-test), which keeps a run of 10,000 images within a few minutes on two cores.
+    /// Pretraining is measured in optimizer steps rather than epochs: the autoencoder needs
+    /// about as many updates on 10,000 images as on 70,000 (DEC-keras's 300 epochs of MNIST-test
+    /// and DEC-DA's 50 epochs of MNIST-70k are both about 12,000 steps), so a small data set
+    /// takes more passes, and the pretraining time of any set of 4,096 samples or more is that of
+    /// 12,000 batches of 256. The target distribution is recomputed every 3.5 epochs on small
+    /// data and every 140 batches (DEC-keras) on large.
     public struct SizeRule: Sendable, Equatable {
+        /// The number of pretraining optimizer steps the rule aims at.
+        public static let pretrainingSteps = 12_000
+
         /// The batch size for `n` samples.
         public static func batchSize(sampleCount n: Int) -> Int {
             if n >= 4096 { return 256 }
@@ -24,25 +30,22 @@ extension DECRecipe {
             return 1 << min(exponent, 8)
         }
 
-        /// `√(70 000 / n)`.
-        static func ratio(sampleCount n: Int) -> Double { (70_000 / Double(max(n, 1))).squareRoot() }
-
-        /// The pretraining epochs for `n` samples.
-        public static func pretrainingEpochs(sampleCount n: Int) -> Int {
-            min(1000, max(50, Int((50 * ratio(sampleCount: n)).rounded())))
+        /// The pretraining epochs for `n` samples in batches of `batchSize`.
+        public static func pretrainingEpochs(sampleCount n: Int, batchSize: Int) -> Int {
+            let batches = max(1, n.dividedRoundingUp(by: batchSize))
+            return min(1000, max(50, Int((Double(pretrainingSteps) / Double(batches)).rounded())))
         }
 
         /// The update interval for `n` samples in batches of `batchSize`.
         public static func updateInterval(sampleCount n: Int, batchSize: Int) -> Int {
             let batches = n.dividedRoundingUp(by: batchSize)
-            return min(140, max(5, Int((0.75 * Double(batches)).rounded())))
+            return min(140, max(5, Int((3.5 * Double(batches)).rounded())))
         }
 
         /// The iteration budget for `n` samples in batches of `batchSize`.
         public static func maxIterations(sampleCount n: Int, batchSize: Int) -> Int {
             let batches = n.dividedRoundingUp(by: batchSize)
-            let epochs = 30 * ratio(sampleCount: n)
-            return min(20_000, max(2_000, Int((epochs * Double(batches)).rounded())))
+            return min(8000, max(2000, 200 * batches))
         }
     }
 
@@ -62,7 +65,7 @@ extension DECRecipe {
             r.augmentsClustering = imageShape != nil
             r.batchSize = SizeRule.batchSize(sampleCount: sampleCount)
             if case let .endToEnd(_, optimizer) = pretraining {
-                r.pretraining = .endToEnd(epochs: SizeRule.pretrainingEpochs(sampleCount: sampleCount), optimizer: optimizer)
+                r.pretraining = .endToEnd(epochs: SizeRule.pretrainingEpochs(sampleCount: sampleCount, batchSize: r.batchSize), optimizer: optimizer)
             }
             r.updateInterval = SizeRule.updateInterval(sampleCount: sampleCount, batchSize: r.batchSize)
             r.maxIterations = SizeRule.maxIterations(sampleCount: sampleCount, batchSize: r.batchSize)

@@ -88,8 +88,8 @@ public struct DECRecipe: Sendable, Equatable, CustomStringConvertible {
         case let .endToEnd(epochs, optimizer): pre = "\(epochs) epochs \(optimizer)"
         case let .layerwise(c): pre = "layerwise \(c.layerLength) per layer, fine-tuning \(c.fineTuningLength)"
         }
-        let aug = augmentsPretraining || augmentsClustering
-            ? " augmented(\(augmentsPretraining ? "pretraining" : "")\(augmentsPretraining && augmentsClustering ? "+" : "")\(augmentsClustering ? "clustering" : ""))" : ""
+        let augmented = [augmentsPretraining ? "pretraining" : nil, augmentsClustering ? "clustering" : nil].compactMap { $0 }
+        let aug = augmented.isEmpty ? "" : " augmented(\(augmented.joined(separator: "+")))"
         let modeText: String
         switch mode {
         case .dec: modeText = "dec"
