@@ -5,7 +5,6 @@ import DeepClustering
 import ExampleSupport
 
 extension DECRecipe.Architecture: ExpressibleByArgument {}
-extension FeatureScaling: ExpressibleByArgument {}
 
 /// DEC or IDEC.
 enum Mode: String, ExpressibleByArgument, CaseIterable {

@@ -1,5 +1,5 @@
-// kmeans: the DEC seed's baseline, k-means (k-means++ init, 20 restarts) on the raw features,
-// with the same reports as `dec` (assignments.csv, confusion_matrix.svg).
+// kmeans: the DEC baseline, k-means (k-means++ init, 20 restarts) on the features scaled as
+// `dec` scales them (--scale), with the same reports as `dec` (assignments.csv, confusion_matrix.svg).
 
 import ArgumentParser
 import DeepClustering
@@ -10,7 +10,7 @@ import Foundation
 struct KMeansCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kmeans",
-        abstract: "k-means on the raw features of a dataset (the DEC seed's baseline), with reports.")
+        abstract: "k-means on the features of a dataset (the DEC papers' baseline), with reports.")
 
     @OptionGroup var data: DatasetOptions
 
@@ -22,6 +22,9 @@ struct KMeansCommand: ParsableCommand {
 
     @Option(help: "Most Lloyd iterations per restart.")
     var maxIterations: Int = 300
+
+    @Option(help: "Feature scaling: \(FeatureScaling.allCases.map(\.rawValue).joined(separator: "|")); auto keeps data in [0, 1], divides 8-bit images by 255, standardises tabular features (as dec).")
+    var scale: FeatureScaling = .automatic
 
     @Option(help: "Seed for the k-means++ initialisations.")
     var seed: UInt64 = 0
@@ -38,13 +41,15 @@ struct KMeansCommand: ParsableCommand {
     func run() throws {
         let start = Date()
         let report = try RunReport(directory: outputDir)
-        let dataset = try data.load(images: false)
+        let (dataset, imageShape) = try data.loadWithImageShape()
+        let scaler = try FeatureScaler.fit(dataset.x, scaling: scale, isImageData: imageShape != nil, source: data.displayName)
+        let x = try scaler.transform(dataset.x, source: data.displayName).reshaped(to: [dataset.count, dataset.x.rowWidth])
         guard clusters <= dataset.count else {
             throw ExampleError("--clusters \(clusters) exceeds the \(dataset.count) samples of \(data.displayName)")
         }
-        say("data \(data.displayName) shape=\(dataset.x.shape) labels=\(dataset.labels == nil ? "none" : "yes")")
+        say("data \(data.displayName) shape=\(dataset.x.shape) labels=\(dataset.labels == nil ? "none" : "yes") scaling=\(scaler.scaling.rawValue)")
         let result = try KMeans(clusterCount: clusters, initializationCount: initCount, maxIterations: maxIterations, seed: seed)
-            .fit(dataset.x)
+            .fit(x)
         let seconds = Date().timeIntervalSince(start)
         say(String(format: "kmeans inertia=%.1f iterations=%d", result.inertia, result.iterations))
         try report.writeAssignments(result.labels, labels: dataset.labels)

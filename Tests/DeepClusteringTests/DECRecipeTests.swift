@@ -27,14 +27,14 @@ import _TestSupport
         #expect(large.maxIterations == 8_000)
         #expect(large.augmentsPretraining && large.augmentsClustering && !large.adaptsToData)
         let test = try DECRecipe.recommended.resolved(sampleCount: 10_000, imageShape: image)
-        #expect(test.batchSize == 256 && test.updateInterval == 140 && test.maxIterations == 8_000)
-        #expect(test.pretraining == .endToEnd(epochs: 300, optimizer: .sgd(learningRate: 1, momentum: 0.9)))
+        #expect(test.batchSize == 256 && test.updateInterval == 140 && test.maxIterations == 5_000)
+        #expect(test.pretraining == .endToEnd(epochs: 250, optimizer: .sgd(learningRate: 1, momentum: 0.9)))
         let digits = try DECRecipe.recommended.resolved(sampleCount: 1_797, imageShape: try ImageShape(height: 8, width: 8))
-        #expect(digits.batchSize == 128 && digits.updateInterval == 53 && digits.maxIterations == 3_000)
-        #expect(digits.pretraining == .endToEnd(epochs: 800, optimizer: .sgd(learningRate: 1, momentum: 0.9)))
+        #expect(digits.batchSize == 128 && digits.updateInterval == 53 && digits.maxIterations == 2_000)
+        #expect(digits.pretraining == .endToEnd(epochs: 667, optimizer: .sgd(learningRate: 1, momentum: 0.9)))
         let wine = try DECRecipe.recommended.resolved(sampleCount: 178, imageShape: nil)
-        #expect(wine.batchSize == 16 && wine.updateInterval == 42 && wine.maxIterations == 2_400)
-        #expect(wine.pretraining == .endToEnd(epochs: 1000, optimizer: .sgd(learningRate: 1, momentum: 0.9)))
+        #expect(wine.batchSize == 16 && wine.updateInterval == 42 && wine.maxIterations == 2_000)
+        #expect(wine.pretraining == .endToEnd(epochs: 833, optimizer: .adam(learningRate: 0.001)))
         #expect(!wine.augmentsPretraining && !wine.augmentsClustering && wine.scaling == .automatic)
     }
 
@@ -75,13 +75,9 @@ import _TestSupport
             labels.append(c)
         }
         let x = try Tensor(shape: [240, 64], scalars: pixels)
-        var recipe = DECRecipe.recommended
-        recipe.hiddenSizes = [32, 32]
-        recipe.embeddingSize = 4
-        recipe.kmeansRestarts = 4
         let shape = try ImageShape(height: 8, width: 8)
         // A short run: the size rule's lengths are overridden after resolution.
-        let model = try DeepClusteringModel(recipe: recipe, trainingData: x, imageShape: shape, seed: 1)
+        let model = try DeepClusteringModel(recipe: smallRecommended(embeddingSize: 4), trainingData: x, imageShape: shape, seed: 1)
         #expect(model.recipe.augmentsPretraining && model.recipe.batchSize == 16)
         #expect(model.scaler.kind == .global)
         let run = try DeepClusteringModel.fit(x, clusterCount: 3, recipe: shortened(model.recipe), labels: labels, imageShape: shape, seed: 1)
@@ -93,9 +89,42 @@ import _TestSupport
         #expect(throws: DECError.self) { try run.model.predict(Tensor(zeros: [2, 63])) }
     }
 
+    @Test func recommendedRunsEndToEndOnTabularDataOfMixedScales() throws {
+        // Three Gaussian blobs in five features, plus a sixth feature of pure noise a thousand
+        // times larger: unscaled, the noise would dominate every distance; standardised, the
+        // blob centres differ by 4 (in units of the blobs' spread) in two or more features.
+        var rng = SeededGenerator(seed: 5)
+        var values: [Float] = [], labels: [Int] = []
+        for i in 0..<240 {
+            let c = i % 3
+            for j in 0..<5 { values.append(Float(j % 3 == c ? 4 : 0) + rng.nextStandardNormal()) }
+            values.append(1000 * rng.nextStandardNormal())
+            labels.append(c)
+        }
+        let x = try Tensor(shape: [240, 6], scalars: values)
+        let model = try DeepClusteringModel(recipe: smallRecommended(embeddingSize: 3), trainingData: x, seed: 2)
+        #expect(model.imageShape == nil && model.scaler.kind == .perFeature && model.scaler.scaling == .standard)
+        #expect(model.recipe.pretraining == .endToEnd(epochs: 667, optimizer: DECRecipe.tabularPretrainingOptimizer))
+        #expect(!model.recipe.augmentsPretraining && !model.recipe.augmentsClustering)
+        let run = try DeepClusteringModel.fit(x, clusterCount: 3, recipe: shortened(model.recipe), labels: labels, seed: 2)
+        let acc = try #require(run.result.finalMetrics).accuracy
+        #expect(acc > 0.95, "ACC \(acc) on three well-separated blobs")
+        #expect(try run.model.predict(x) == run.result.assignments)
+    }
+
+    /// ``DECRecipe/recommended`` with a 32-32 encoder and four k-means restarts, for small data.
+    func smallRecommended(embeddingSize: Int) -> DECRecipe {
+        var r = DECRecipe.recommended
+        r.hiddenSizes = [32, 32]
+        r.embeddingSize = embeddingSize
+        r.kmeansRestarts = 4
+        return r
+    }
+
+    /// `r` with 30 pretraining epochs (same optimizer) and 300 clustering iterations.
     func shortened(_ r: DECRecipe) -> DECRecipe {
         var s = r
-        s.pretraining = .endToEnd(epochs: 30, optimizer: .sgd(learningRate: 1, momentum: 0.9))
+        if case let .endToEnd(_, optimizer) = r.pretraining { s.pretraining = .endToEnd(epochs: 30, optimizer: optimizer) }
         s.maxIterations = 300
         return s
     }

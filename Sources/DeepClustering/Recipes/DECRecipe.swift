@@ -215,7 +215,8 @@ extension DECRecipe {
     /// The library's best measured recipe, resolved from the data by
     /// ``resolved(sampleCount:imageShape:)``: for images dense DEC-DA (augmented pretraining
     /// with SGD(lr 1, momentum 0.9) and augmented DEC with SGD(lr 0.01, momentum 0.9)); for
-    /// other data dense DEC on standardised features; batch size, pretraining length, update
+    /// other data dense DEC on standardised features, pretrained with Adam(lr 0.001)
+    /// (``tabularPretrainingOptimizer``); batch size, pretraining length, update
     /// interval and iteration budget from the sample count (``SizeRule``).
     public static let recommended: DECRecipe = {
         var r = DECRecipe(name: "recommended", architecture: .dense,
