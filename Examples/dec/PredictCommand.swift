@@ -32,13 +32,10 @@ struct PredictCommand: ParsableCommand {
         let report = try RunReport(directory: outputDir)
         let trained = try DeepClusteringModel(contentsOf: model)
         let (dataset, imageShape) = try data.loadWithImageShape()
-        if let imageShape, let expected = trained.imageShape, imageShape != expected {
-            throw ExampleError("\(data.displayName): the model was trained on \(expected) images, the data are \(imageShape) images")
-        }
         say("model \(model) \(trained.architecture) k=\(trained.trainer!.configuration.clusterCount) recipe=\(trained.recipe.name) "
               + "trained on \(trained.provenance.sampleCount) samples")
         say("data \(data.displayName) shape=\(dataset.x.shape) labels=\(dataset.labels == nil ? "none" : "yes")")
-        let q = try trained.trainer!.softAssignments(trained.prepare(dataset.x, source: data.displayName))
+        let q = try trained.trainer!.softAssignments(trained.prepare(dataset, imageShape: imageShape, source: data.displayName))
         let clusters = try q.argmax()
         try report.writeAssignments(clusters, softAssignments: q, labels: dataset.labels)
         let scores = try dataset.labels.map { try ClusteringScores(labels: $0, predictions: clusters) }

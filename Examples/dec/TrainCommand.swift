@@ -34,6 +34,8 @@ struct TrainCommand: ParsableCommand {
 
     @OptionGroup var maps: EmbeddingMapOptions
 
+    @OptionGroup(title: "Held-out data") var heldOutOptions: HeldOutOptions
+
     @OptionGroup var pretrainingOptions: PretrainingOptions
 
     @Option(help: "Start from these pretrained autoencoder weights (safetensors) instead of pretraining.")
@@ -48,6 +50,7 @@ struct TrainCommand: ParsableCommand {
     var outputDir: String = "dec-output"
 
     func validate() throws {
+        try heldOutOptions.validate(for: data)
         if let k = clusters.fixedCount, k < 2 { throw ValidationError("--clusters must be at least 2 or auto, found \(k)") }
         if let p = pretrained, !FileManager.default.fileExists(atPath: p) {
             throw ValidationError("--pretrained \(p): no such file")
@@ -57,7 +60,7 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         let start = Date()
         let report = try RunReport(directory: outputDir)
-        let (dataset, imageShape) = try data.loadWithImageShape()
+        let (dataset, imageShape) = try data.loadWithImageShape(split: heldOutOptions.trainingSplit)
         guard (clusters.fixedCount ?? 2) <= dataset.count else {
             throw ExampleError("--clusters \(clusters.fixedCount ?? 2) exceeds the \(dataset.count) samples of \(data.displayName)")
         }
@@ -65,6 +68,9 @@ struct TrainCommand: ParsableCommand {
         let model = try DeepClusteringModel(recipe: recipe, trainingData: dataset.x, imageShape: imageShape, seed: seed)
         let x = try model.prepare(dataset.x, source: data.displayName)
         say("data \(data.displayName) shape=\(dataset.x.shape) image=\(imageShape.map(\.description) ?? "none") labels=\(dataset.labels == nil ? "none" : "yes")")
+        let heldOut = try heldOutOptions.load(like: data)
+        let testX = try heldOut.map { try model.prepare($0.dataset, imageShape: $0.imageShape, source: $0.name) }
+        if let heldOut { say("held-out data \(heldOut.name) shape=\(heldOut.dataset.x.shape) labels=\(heldOut.dataset.labels == nil ? "none" : "yes")") }
         say("recipe \(model.recipe)")
         say("scaling \(describe(model.scaler))")
         say("openblas \(BLAS.configuration) threads=\(BLAS.threadCount)")
@@ -86,6 +92,7 @@ struct TrainCommand: ParsableCommand {
         let modeName = recipe.mode == .dec ? "dec" : "idec"
         let bar = ProgressBar(total: recipe.maxIterations, label: modeName)
         var running: Float? = nil
+        var heldOutScores: [ClusteringScores?] = [], heldOutFailure: (any Error)?
         let result = try model.cluster(x, clusterCount: k, labels: dataset.labels, objective: objective,
                                        pretrainedEmbedding: pretrainedEmbedding) { event in
             guard case let .clustering(event) = event else { return }
@@ -103,12 +110,25 @@ struct TrainCommand: ParsableCommand {
                     ? u.termLosses.map { " \($0.name)=" + ($0.loss.isNaN ? "-" : String(format: "%.5f", $0.loss)) }.joined() : ""
                 // The first update comes before any batch: no loss yet.
                 let loss = u.loss.isNaN ? "-" : String(format: "%.5f", u.loss)
+                // Held-out data, assigned by the model as it is at this update.
+                var test = ""
+                if let testX, let heldOut, heldOutFailure == nil {
+                    do {
+                        let predictions = try model.trainer!.predict(testX)
+                        let scores = try heldOut.dataset.labels.map { try ClusteringScores(labels: $0, predictions: predictions) }
+                        heldOutScores.append(scores)
+                        test = " test_acc=\(formatScore(scores?.accuracy)) test_nmi=\(formatScore(scores?.nmi)) test_ari=\(formatScore(scores?.ari))"
+                    } catch {
+                        heldOutFailure = error
+                    }
+                }
                 say("iter=\(u.iteration) loss=\(loss) delta_label=" + String(format: "%.5f", u.deltaLabel)
-                      + " acc=\(formatScore(u.accuracy)) nmi=\(formatScore(u.nmi)) ari=\(formatScore(u.ari))" + terms)
+                      + " acc=\(formatScore(u.accuracy)) nmi=\(formatScore(u.nmi)) ari=\(formatScore(u.ari))" + test + terms)
                 if let warning = u.collapseWarning() { say("warning: \(warning)") }
             }
         }
         bar.finish()
+        if let heldOutFailure { throw heldOutFailure }
         if result.converged { say("converged: fewer than \(recipe.tolerance) of the labels changed") }
 
         // 3. Reports.
@@ -117,8 +137,16 @@ struct TrainCommand: ParsableCommand {
         try trainer.save(to: report.path("dec.safetensors"),
                          metadata: ["architecture": recipe.architecture.rawValue, "dataset": data.displayName, "recipe": recipe.name])
         try model.save(to: report.path("model.safetensors"))
-        try report.writeHistory(result.history)
+        try report.writeHistory(result.history, heldOutScores: heldOut == nil ? nil : heldOutScores)
         try report.writeAssignments(result.assignments, softAssignments: try trainer.softAssignments(x), labels: dataset.labels)
+        if let testX, let heldOut {
+            let q = try trainer.softAssignments(testX)
+            let assignments = try q.argmax()
+            try report.writeAssignments(assignments, softAssignments: q, labels: heldOut.dataset.labels, to: "test_assignments.csv")
+            let s = try heldOut.dataset.labels.map { try ClusteringScores(labels: $0, predictions: assignments) }
+            say("test acc=\(formatScore(s?.accuracy)) nmi=\(formatScore(s?.nmi)) ari=\(formatScore(s?.ari)) "
+                  + "samples=\(assignments.count) clusters_used=\(Set(assignments).count)")
+        }
         try report.writeTrainingCurves(result.history, title: title)
         if let labels = dataset.labels {
             try report.writeConfusionMatrix(labels: labels, assignments: result.assignments, title: title)

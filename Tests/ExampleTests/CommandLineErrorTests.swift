@@ -85,6 +85,11 @@ import Testing
         ("dec", ["--dataset", "npy", "--file", "x.npy", "--image-shape", "0x16"], "0x16"),
         ("dec", ["--dataset", "mnist-test", "--data-dir", "d", "--image-shape", "16x16"], "--image-shape"),
         ("dec", ["--dataset", "npy", "--file", "x.npy", "--scale", "log"], "log"),
+        ("dec", ["--dataset", "npy", "--file", "x.npy", "--test-split"], "--test-split"),
+        ("dec", ["--dataset", "npy", "--file", "x.npy", "--test-labels", "y.npy"], "--test-labels"),
+        ("dec", ["--dataset", "mnist-test", "--data-dir", "d", "--test-file", "t.csv"], "--test-file"),
+        ("dec", ["predict", "--dataset", "npy", "--file", "x.npy"], "--model"),
+        ("dec", ["predict", "--model", "/nonexistent/model.safetensors", "--dataset", "npy", "--file", "x.npy"], "/nonexistent/model.safetensors"),
         ("kmeans", ["--dataset", "cifar"], "cifar"),
         ("kmeans", ["--dataset", "csv", "--file", "/nonexistent/data.csv"], "/nonexistent/data.csv"),
     ]

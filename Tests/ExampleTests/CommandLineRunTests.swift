@@ -12,16 +12,16 @@ import Testing
     static let tiny = ["--pretrain-epochs", "2", "--pretrain-optimizer", "adam", "--max-iterations", "20",
                        "--batch-size", "16", "--map-sample", "0"]
 
-    /// `blobs.csv` in `directory`: three blobs of 30 points in 4 dimensions, label in the last
-    /// column when `labelled`.
-    static func blobsFile(labelled: Bool, in directory: URL) throws -> URL {
-        var generator = SplitMix(seed: 7)
+    /// `name` in `directory`: three blobs of `count / 3` points in 4 dimensions with noise
+    /// drawn from `seed`, label in the last column when `labelled`.
+    static func blobsFile(labelled: Bool, in directory: URL, count: Int = 90, seed: UInt64 = 7, name: String = "blobs.csv") throws -> URL {
+        var generator = SplitMix(seed: seed)
         let centres: [[Double]] = [[0, 0, 0, 0], [8, 8, 0, 0], [0, 8, 8, 8]]
-        let rows = (0..<90).map { i in
+        let rows = (0..<count).map { i in
             let values = centres[i % 3].map { String(format: "%.3f", $0 + generator.nextNoise()) }
             return (values + (labelled ? ["\(i % 3)"] : [])).joined(separator: ",")
         }
-        let url = directory.appendingPathComponent("blobs.csv")
+        let url = directory.appendingPathComponent(name)
         try write(rows.joined(separator: "\n") + "\n", to: url)
         return url
     }
@@ -113,6 +113,33 @@ import Testing
         let scores = { (line: Substring) in line.split(separator: " ").prefix(4).joined(separator: " ") }
         #expect(scores(predictFinal) == scores(trainFinal), "\(predictFinal) vs \(trainFinal)")
         #expect(predictFinal.hasSuffix(" clusters_used=3"), "\(predictFinal)")
+    }
+
+    @Test func heldOutDataAreScoredAtEveryUpdate() throws {
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let csv = try Self.blobsFile(labelled: true, in: dir)
+        let test = try Self.blobsFile(labelled: true, in: dir, count: 45, seed: 8, name: "held-out.csv")
+        let out = dir.appendingPathComponent("out")
+        let train = try CLI.run("dec", ["--dataset", "csv", "--file", csv.path, "--label-column", "4", "--test-file", test.path,
+                                        "--clusters", "3"] + Self.tiny + ["--output-dir", out.path])
+        try #require(train.status == 0, "dec: \(train.standardError)")
+        let updates = train.standardOutput.split(separator: "\n").filter { $0.hasPrefix("iter=") }
+        #expect(!updates.isEmpty && updates.allSatisfy { $0.contains(" test_acc=1.0000 test_nmi=1.0000 test_ari=1.0000") }, "\(updates)")
+        #expect(Self.line(startingWith: "test acc=1.0000 nmi=1.0000 ari=1.0000 samples=45 clusters_used=3", in: train) != nil,
+                "\(train.standardOutput)")
+        let history = try Self.lines(of: out.appendingPathComponent("history.csv"))
+        let columns = history.first?.split(separator: ",").map(String.init) ?? []
+        #expect(Array(columns.prefix(13).suffix(5)) == ["min_cluster_size", "max_cluster_size", "test_acc", "test_nmi", "test_ari"], "\(columns)")
+        #expect(history.count == updates.count + 1)
+        #expect(history.dropFirst().allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false)[10] == "1.000000" }, "\(history)")
+        // The held-out assignments are what dec predict writes for the held-out file.
+        let predicted = dir.appendingPathComponent("predicted")
+        let predict = try CLI.run("dec", ["predict", "--model", out.appendingPathComponent("model.safetensors").path,
+                                          "--dataset", "csv", "--file", test.path, "--label-column", "4", "--output-dir", predicted.path])
+        try #require(predict.status == 0, "dec predict: \(predict.standardError)")
+        #expect(try Data(contentsOf: predicted.appendingPathComponent("assignments.csv"))
+            == Data(contentsOf: out.appendingPathComponent("test_assignments.csv")))
     }
 
     @Test func withoutLabelsTheMapIsColouredByClusterOnly() throws {
