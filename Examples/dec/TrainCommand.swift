@@ -46,11 +46,17 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Seed for weights, shuffling, k-means and augmentation.")
     var seed: UInt64 = 0
 
+    @Option(help: ArgumentHelp(
+        "Run once per seed, A...B or a list A,B,C, each into OUTPUT-DIR/seed-S, and summarise (summary.csv, mean ± sd).",
+        discussion: "Replaces --seed. The summary line reads summary seeds=N acc=M±SD nmi=M±SD ari=M±SD seconds=M±SD (sample standard deviation)."))
+    var seeds: SeedList?
+
     @Option(help: "Directory for weights and reports.")
     var outputDir: String = "dec-output"
 
     func validate() throws {
         try heldOutOptions.validate(for: data)
+        if seeds != nil && seed != 0 { throw ValidationError("--seeds replaces --seed: give one of them") }
         if let k = clusters.fixedCount, k < 2 { throw ValidationError("--clusters must be at least 2 or auto, found \(k)") }
         if let p = pretrained, !FileManager.default.fileExists(atPath: p) {
             throw ValidationError("--pretrained \(p): no such file")
@@ -64,13 +70,32 @@ struct TrainCommand: ParsableCommand {
         guard (clusters.fixedCount ?? 2) <= dataset.count else {
             throw ExampleError("--clusters \(clusters.fixedCount ?? 2) exceeds the \(dataset.count) samples of \(data.displayName)")
         }
+        say("data \(data.displayName) shape=\(dataset.x.shape) image=\(imageShape.map(\.description) ?? "none") labels=\(dataset.labels == nil ? "none" : "yes")")
+        let heldOut = try heldOutOptions.load(like: data)
+        if let heldOut { say("held-out data \(heldOut.name) shape=\(heldOut.dataset.x.shape) labels=\(heldOut.dataset.labels == nil ? "none" : "yes")") }
+        guard let seeds else {
+            try train(dataset, imageShape: imageShape, heldOut: heldOut, seed: seed, report: report, start: start)
+            return
+        }
+        var outcomes: [SeedOutcome] = []
+        for s in seeds.values {
+            say("seed \(s)")
+            let seedReport = try RunReport(directory: URL(fileURLWithPath: outputDir).appendingPathComponent("seed-\(s)").path)
+            outcomes.append(try train(dataset, imageShape: imageShape, heldOut: heldOut, seed: s, report: seedReport, start: Date()))
+        }
+        try SeedOutcome.summarize(outcomes, report: report)
+    }
+
+    /// Trains one model with `seed` and writes its reports; returns its scores.
+    @discardableResult
+    func train(
+        _ dataset: LabeledDataset, imageShape: ImageShape?, heldOut: (dataset: LabeledDataset, imageShape: ImageShape?, name: String)?,
+        seed: UInt64, report: RunReport, start: Date
+    ) throws -> SeedOutcome {
         let recipe = try recipeOptions.resolve(sampleCount: dataset.count, imageShape: imageShape, pretraining: pretrainingOptions)
         let model = try DeepClusteringModel(recipe: recipe, trainingData: dataset.x, imageShape: imageShape, seed: seed)
         let x = try model.prepare(dataset.x, source: data.displayName)
-        say("data \(data.displayName) shape=\(dataset.x.shape) image=\(imageShape.map(\.description) ?? "none") labels=\(dataset.labels == nil ? "none" : "yes")")
-        let heldOut = try heldOutOptions.load(like: data)
         let testX = try heldOut.map { try model.prepare($0.dataset, imageShape: $0.imageShape, source: $0.name) }
-        if let heldOut { say("held-out data \(heldOut.name) shape=\(heldOut.dataset.x.shape) labels=\(heldOut.dataset.labels == nil ? "none" : "yes")") }
         say("recipe \(model.recipe)")
         say("scaling \(describe(model.scaler))")
         say("openblas \(BLAS.configuration) threads=\(BLAS.threadCount)")
@@ -157,10 +182,11 @@ struct TrainCommand: ParsableCommand {
             try maps.write("embedding_final.svg", embedding: try trainer.encoder.predict(x, batchSize: recipe.batchSize),
                            clusters: result.assignments, labels: dataset.labels, title: "\(title): after clustering", seed: seed, report: report)
         }
-        let s = result.finalMetrics
+        let s = result.finalMetrics, seconds = Date().timeIntervalSince(start)
         say("final acc=\(formatScore(s?.accuracy)) nmi=\(formatScore(s?.nmi)) ari=\(formatScore(s?.ari)) "
-              + "iterations=\(result.iterations) seconds=\(String(format: "%.1f", Date().timeIntervalSince(start))) "
+              + "iterations=\(result.iterations) seconds=\(String(format: "%.1f", seconds)) "
               + "clusters_used=\(Set(result.assignments).count)")
+        return SeedOutcome(seed: seed, scores: s, initialScores: result.initialMetrics, iterations: result.iterations, seconds: seconds)
     }
 
     /// The scaling in words, e.g. `standard per feature (13 features)`.

@@ -13,12 +13,14 @@ import Testing
                        "--batch-size", "16", "--map-sample", "0"]
 
     /// `name` in `directory`: three blobs of `count / 3` points in 4 dimensions with noise
-    /// drawn from `seed`, label in the last column when `labelled`.
-    static func blobsFile(labelled: Bool, in directory: URL, count: Int = 90, seed: UInt64 = 7, name: String = "blobs.csv") throws -> URL {
+    /// drawn from `seed`, centres `8·separation` apart, label in the last column when `labelled`.
+    static func blobsFile(
+        labelled: Bool, in directory: URL, count: Int = 90, seed: UInt64 = 7, separation: Double = 1, name: String = "blobs.csv"
+    ) throws -> URL {
         var generator = SplitMix(seed: seed)
         let centres: [[Double]] = [[0, 0, 0, 0], [8, 8, 0, 0], [0, 8, 8, 8]]
         let rows = (0..<count).map { i in
-            let values = centres[i % 3].map { String(format: "%.3f", $0 + generator.nextNoise()) }
+            let values = centres[i % 3].map { String(format: "%.3f", $0 * separation + generator.nextNoise()) }
             return (values + (labelled ? ["\(i % 3)"] : [])).joined(separator: ",")
         }
         let url = directory.appendingPathComponent(name)
@@ -231,6 +233,43 @@ import Testing
         #expect(warnings.allSatisfy { $0.hasSuffix("holds 2 samples, under 10% of the fair share N/k = 20.7") }, "\(warnings)")
         let history = try Self.lines(of: out.appendingPathComponent("history.csv"))
         #expect(history.dropFirst().allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false)[8] == "2" }, "\(history)")
+    }
+
+    @Test func seedsRunIntoTheirOwnDirectoriesAndAreSummarised() throws {
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // Overlapping blobs, so that the seeds' scores differ.
+        let csv = try Self.blobsFile(labelled: true, in: dir, separation: 0.3)
+        let out = dir.appendingPathComponent("out")
+        let outcome = try CLI.run("dec", ["--dataset", "csv", "--file", csv.path, "--label-column", "4", "--clusters", "3",
+                                          "--seeds", "0,1,2"] + Self.tiny + ["--output-dir", out.path])
+        try #require(outcome.status == 0, "dec: \(outcome.standardError)")
+        for s in 0..<3 {
+            #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("seed-\(s)/model.safetensors").path))
+            #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("seed-\(s)/history.csv").path))
+        }
+        let summary = try Self.lines(of: out.appendingPathComponent("summary.csv"))
+        #expect(summary.first == "seed,acc,nmi,ari,iterations,seconds,kmeans_acc")
+        let rows = summary.dropFirst().map { $0.split(separator: ",").map(String.init) }
+        try #require(rows.count == 3 && rows.allSatisfy { $0.count == 7 }, "\(summary)")
+        #expect(rows.map { $0[0] } == ["0", "1", "2"])
+        // Each row is its run's final line.
+        let finals = outcome.standardOutput.split(separator: "\n").filter { $0.hasPrefix("final ") }
+        try #require(finals.count == 3, "\(outcome.standardOutput)")
+        for (row, final) in zip(rows, finals) {
+            #expect(final.hasPrefix("final acc=\(String(format: "%.4f", Double(row[1])!)) "), "\(row) vs \(final)")
+        }
+        // The summary line: means and sample standard deviations of the rows.
+        func meanAndDeviation(_ column: Int, digits: Int) -> String {
+            let v = rows.map { Double($0[column])! }
+            let mean = v.reduce(0, +) / 3
+            let sd = (v.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / 2).squareRoot()
+            return String(format: "%.\(digits)f±%.\(digits)f", mean, sd)
+        }
+        let line = try #require(Self.line(startingWith: "summary ", in: outcome))
+        #expect(line.hasPrefix("summary seeds=3 acc=\(meanAndDeviation(1, digits: 4)) nmi=\(meanAndDeviation(2, digits: 4)) "
+                               + "ari=\(meanAndDeviation(3, digits: 4)) seconds="), "\(line)")
+        #expect(Set(rows.map { $0[1] }).count > 1, "the seeds gave the same accuracy \(rows.map { $0[1] }); the test needs harder data")
     }
 
     @Test func kmeansSucceeds() throws {
