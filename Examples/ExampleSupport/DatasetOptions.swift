@@ -83,8 +83,10 @@ public struct DatasetOptions: ParsableArguments {
     /// when it is given and is tabular (`nil` shape) otherwise.
     /// - Throws: The readers' ``DataError``; ``DataError/invalidArgument(operation:message:)`` when
     ///   `--image-shape` does not match the width of a row.
-    public func loadWithImageShape() throws -> (dataset: LabeledDataset, imageShape: ImageShape?) {
-        var d = try loadAsStored()
+    /// - Parameter split: For mnist and fashion-mnist, the split to read instead of the one
+    ///   `--dataset` names (`nil` keeps it); ignored for files.
+    public func loadWithImageShape(split: IDXDataset.Split? = nil) throws -> (dataset: LabeledDataset, imageShape: ImageShape?) {
+        var d = try loadAsStored(split: split)
         guard d.x.rank >= 2 else { throw ExampleError("\(displayName): expected one sample per row, found shape \(d.x.shape)") }
         if let imageShape {
             d = try d.reshaped(toImages: imageShape, source: displayName)
@@ -106,7 +108,7 @@ public struct DatasetOptions: ParsableArguments {
     }
 
     /// Loads the dataset with one sample per row: flat `[n, d]`, or `[n, h, w, c]` images when
-    /// `images` is set (see ``loadWithImageShape()``).
+    /// `images` is set (see ``loadWithImageShape(split:)``).
     /// - Throws: The readers' ``DataError`` (missing files name how to get them), or
     ///   ``ExampleError`` when `images` is set and the data are not images.
     public func load(images: Bool) throws -> LabeledDataset {
@@ -120,17 +122,16 @@ public struct DatasetOptions: ParsableArguments {
         return try LabeledDataset(x: d.x.reshaped(to: [d.count, d.x.count / max(d.count, 1)]), labels: d.labels)
     }
 
-    /// The dataset in the layout it is stored in (MNIST-style data as `[n, h, w, 1]` images).
-    private func loadAsStored() throws -> LabeledDataset {
+    /// The dataset in the layout it is stored in (MNIST-style data as `[n, h, w, 1]` images),
+    /// built-in data sets from `split` when it is given.
+    private func loadAsStored(split: IDXDataset.Split?) throws -> LabeledDataset {
         switch dataset {
-        case .mnist:
-            return try IDXDataset.mnist(directory: dataDir!, split: .all, layout: .images)
-        case .mnistTest:
-            return try IDXDataset.mnist(directory: dataDir!, split: .test, layout: .images)
-        case .fashionMNIST:
-            return try IDXDataset.fashionMNIST(directory: dataDir ?? IDXDataset.fashionMNISTDirectory, split: .all, layout: .images)
-        case .fashionMNISTTest:
-            return try IDXDataset.fashionMNIST(directory: dataDir ?? IDXDataset.fashionMNISTDirectory, split: .test, layout: .images)
+        case .mnist, .mnistTest:
+            return try IDXDataset.mnist(directory: dataDir!, split: split ?? (dataset == .mnist ? .all : .test), layout: .images)
+        case .fashionMNIST, .fashionMNISTTest:
+            return try IDXDataset.fashionMNIST(
+                directory: dataDir ?? IDXDataset.fashionMNISTDirectory, split: split ?? (dataset == .fashionMNIST ? .all : .test),
+                layout: .images)
         case .idx:
             let array = try IDXArray(contentsOf: file!)
             let x = array.tensor(dividingBy: array.elementType == .uint8 ? 255 : 1)

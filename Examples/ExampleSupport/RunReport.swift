@@ -39,35 +39,60 @@ public struct RunReport {
         return URL(fileURLWithPath: directory).appendingPathComponent(name).path
     }
 
-    /// Writes one row per update: iteration, loss terms, delta-label and the scores, then for
-    /// every term of the objective its mean unweighted loss and its weight (`<term>_loss`,
-    /// `<term>_weight`; empty before the first batch).
-    public func writeHistory(_ history: [DECUpdate]) throws {
+    /// Writes one row per update: iteration, loss terms, delta-label, the scores and the sizes
+    /// of the smallest and largest cluster, then for every term of the objective its mean
+    /// unweighted loss and its weight (`<term>_loss`, `<term>_weight`; empty before the first batch).
+    /// - Parameters:
+    ///   - history: The updates.
+    ///   - heldOutScores: The scores of held-out data at each update (`test_acc`, `test_nmi`,
+    ///     `test_ari` after the cluster sizes; empty without labels), or `nil` for no such columns.
+    public func writeHistory(_ history: [DECUpdate], heldOutScores: [ClusteringScores?]? = nil) throws {
         func f(_ v: Float) -> String { v.isNaN ? "" : String(v) }
         func d(_ v: Double?) -> String { v.map { String(format: "%.6f", $0) } ?? "" }
         var termNames: [String] = []
         for u in history { for t in u.termLosses where !termNames.contains(t.name) { termNames.append(t.name) } }
-        let rows = history.map { u in
+        let rows = history.enumerated().map { i, u in
             var row = ["\(u.iteration)", f(u.loss), f(u.clusteringLoss), f(u.reconstructionLoss),
-                       String(format: "%.6f", u.deltaLabel), d(u.accuracy), d(u.nmi), d(u.ari)]
+                       String(format: "%.6f", u.deltaLabel), d(u.accuracy), d(u.nmi), d(u.ari),
+                       "\(u.smallestClusterSize)", "\(u.largestClusterSize)"]
+            if let heldOutScores {
+                let s = i < heldOutScores.count ? heldOutScores[i] : nil
+                row += [d(s?.accuracy), d(s?.nmi), d(s?.ari)]
+            }
             for name in termNames {
                 let term = u.termLosses.first { $0.name == name }
                 row += [term.map { f($0.loss) } ?? "", term.map { f($0.weight) } ?? ""]
             }
             return row
         }
-        let columns = ["iteration", "loss", "clustering_loss", "reconstruction_loss", "delta_label", "acc", "nmi", "ari"]
+        let columns = ["iteration", "loss", "clustering_loss", "reconstruction_loss", "delta_label", "acc", "nmi", "ari",
+                       "min_cluster_size", "max_cluster_size"] + (heldOutScores == nil ? [] : ["test_acc", "test_nmi", "test_ari"])
             + termNames.flatMap { ["\($0)_loss", "\($0)_weight"] }
         try CSVFormat().write(rows: rows, columnNames: columns, to: path("history.csv"))
     }
 
-    /// Writes one row per sample: its index, cluster and (when known) label.
-    public func writeAssignments(_ assignments: [Int], labels: [Int]?) throws {
-        let rows = assignments.enumerated().map { i, c in
-            ["\(i)", "\(c)"] + (labels.map { ["\($0[i])"] } ?? [])
+    /// Writes one row per sample: its index, cluster, (with soft assignments) confidence and
+    /// (when known) label; the confidence is the largest soft assignment `q` of the sample.
+    /// - Parameters:
+    ///   - assignments: The cluster of each sample.
+    ///   - softAssignments: `Q`, `[N, k]`, or `nil` for a method without soft assignments (k-means).
+    ///   - labels: The true label of each sample, or `nil`.
+    ///   - name: The file's name in the output directory.
+    public func writeAssignments(
+        _ assignments: [Int], softAssignments: Tensor? = nil, labels: [Int]?, to name: String = "assignments.csv"
+    ) throws {
+        var confidences: [Float]?
+        if let q = softAssignments {
+            let k = q.shape[1]
+            confidences = q.withUnsafeBufferPointer { p in
+                (0..<q.shape[0]).map { i in p[(i * k)..<(i * k + k)].max()! }
+            }
         }
-        try CSVFormat().write(
-            rows: rows, columnNames: ["index", "cluster"] + (labels == nil ? [] : ["label"]), to: path("assignments.csv"))
+        let rows = assignments.enumerated().map { i, c in
+            ["\(i)", "\(c)"] + (confidences.map { ["\($0[i])"] } ?? []) + (labels.map { ["\($0[i])"] } ?? [])
+        }
+        let columns = ["index", "cluster"] + (confidences == nil ? [] : ["confidence"]) + (labels == nil ? [] : ["label"])
+        try CSVFormat().write(rows: rows, columnNames: columns, to: path(name))
     }
 
     /// Writes the confusion matrix heat map (true label × cluster).

@@ -8,7 +8,7 @@ import Foundation
 /// `fanOut = out`; for a convolution kernel `[kH, kW, in, out]` (or any rank 3–5, channels last)
 /// both are multiplied by the receptive field `kH·kW`; for other ranks both are
 /// `sqrt(count)`.
-public enum Initializer: Sendable, Equatable {
+public enum Initializer: Sendable, Equatable, Codable {
     /// Every element zero (Keras `zeros`, the default for biases).
     case zeros
     /// Every element equal to the given value.
@@ -26,7 +26,7 @@ public enum Initializer: Sendable, Equatable {
     case randomNormal(mean: Float, standardDeviation: Float)
 
     /// Which fan the variance is scaled by.
-    public enum FanMode: String, Sendable, Equatable {
+    public enum FanMode: String, Sendable, Equatable, Codable {
         /// The number of input units (He / LeCun style).
         case fanIn
         /// The number of output units.
@@ -36,7 +36,7 @@ public enum Initializer: Sendable, Equatable {
     }
 
     /// The distribution the values are drawn from.
-    public enum Distribution: String, Sendable, Equatable {
+    public enum Distribution: String, Sendable, Equatable, Codable {
         /// Uniform over a symmetric interval.
         case uniform
         /// A truncated normal (Keras 2's `normal`, see ``Initializer/varianceScaling(scale:mode:distribution:)``).

@@ -15,14 +15,14 @@
 /// short.layerLength = .epochs(20)
 /// short.fineTuningLength = .epochs(50)
 /// ```
-public struct LayerwisePretraining: Sendable, Equatable {
+public struct LayerwisePretraining: Sendable, Equatable, Codable {
     /// Which least-squares loss the ``learningRate`` refers to.
     ///
     /// The training loop always minimises the mean squared error over all elements; with
     /// ``euclidean`` the learning rate is multiplied by `d/2` (`d` the reconstructed width), which
     /// makes plain and momentum SGD take exactly the steps they would take on Caffe's Euclidean
     /// loss. Reported losses are mean squared errors either way.
-    public enum LossNormalization: String, Sendable, Equatable, CaseIterable {
+    public enum LossNormalization: String, Sendable, Equatable, CaseIterable, Codable {
         /// `1/(2B) Σ_b ‖x_b − y_b‖²` (Caffe `EuclideanLoss`, the DEC code's): half the squared
         /// error summed over features, averaged over the batch.
         case euclidean

@@ -1,6 +1,6 @@
 /// How long a training stage runs: a number of passes over the data, or a number of optimizer
 /// steps (mini-batches), as papers trained with Caffe state it ("50,000 iterations").
-public enum TrainingLength: Sendable, Equatable, CustomStringConvertible {
+public enum TrainingLength: Sendable, Equatable, Codable, CustomStringConvertible {
     /// Passes over the data (each `⌈N / batchSize⌉` steps).
     case epochs(Int)
     /// Optimizer steps; the last epoch may stop part-way.

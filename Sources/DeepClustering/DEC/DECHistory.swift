@@ -24,6 +24,17 @@ public struct DECUpdate: Sendable, Equatable, Codable {
     public var nmi: Double?
     /// Adjusted Rand index, when labels were given.
     public var ari: Double?
+    /// The number of samples assigned to each cluster (by cluster index; `k` values summing to N).
+    public var clusterSizes: [Int] = []
+
+    /// The size of the smallest cluster (0 when a cluster is empty).
+    public var smallestClusterSize: Int { clusterSizes.min() ?? 0 }
+
+    /// The size of the largest cluster.
+    public var largestClusterSize: Int { clusterSizes.max() ?? 0 }
+
+    /// The number of clusters holding at least one sample.
+    public var clustersUsed: Int { clusterSizes.count { $0 > 0 } }
 }
 
 /// One term of the objective in a ``DECUpdate``.

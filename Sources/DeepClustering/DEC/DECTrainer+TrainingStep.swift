@@ -273,6 +273,8 @@ struct LoopState {
             reconstructionLoss: mean("reconstruction"),
             deltaLabel: Double(changed) / Double(max(assignments.count, 1)),
             accuracy: scores?.accuracy, nmi: scores?.nmi, ari: scores?.ari)
+        update.clusterSizes = [Int](repeating: 0, count: q.shape[1])
+        for a in assignments { update.clusterSizes[a] += 1 }
         if batches > 0 {
             update.termLosses = termNames.indices.map { DECTermLoss(name: termNames[$0], loss: means[$0], weight: termWeights[$0]) }
         }

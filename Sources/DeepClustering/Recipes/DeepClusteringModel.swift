@@ -8,6 +8,9 @@
 /// The steps can also be run one by one, as the `dec` command does: create the model from the
 /// training data, ``prepare(_:source:)`` the data, ``pretrain(_:progress:)`` (or load pretrained
 /// weights into ``autoencoder``), then ``cluster(_:clusterCount:labels:objective:pretrainedEmbedding:progress:)``.
+///
+/// A clustered model is one file: ``save(to:)`` writes it and ``init(contentsOf:)`` reads it
+/// back, architecture and preprocessing included, assigning data exactly as before.
 public final class DeepClusteringModel {
     /// The recipe as resolved for the training data (``DECRecipe/adaptsToData`` is off).
     public let recipe: DECRecipe
@@ -17,10 +20,15 @@ public final class DeepClusteringModel {
     public let scaler: FeatureScaler
     /// The autoencoder; its encoder maps prepared data to the embedding.
     public let autoencoder: Autoencoder
+    /// The autoencoder's builder and sizes (what a model file stores to build it again).
+    public let architecture: AutoencoderArchitecture
     /// The seed of the weights, shuffling, k-means and augmentation.
     public let seed: UInt64
-    /// The clustering phase's trainer, `nil` until ``cluster(_:clusterCount:labels:objective:pretrainedEmbedding:progress:)`` ran.
-    public private(set) var trainer: DECTrainer?
+    /// The library, recipe, seed and training data the model came from.
+    public let provenance: ModelProvenance
+    /// The clustering phase's trainer, `nil` until ``cluster(_:clusterCount:labels:objective:pretrainedEmbedding:progress:)`` ran
+    /// (set for a model read with ``init(contentsOf:)``).
+    public internal(set) var trainer: DECTrainer?
 
     /// Creates an untrained model for data like `x`: resolves `recipe` for its sample count and
     /// shape, fits the feature scaling to it and builds the autoencoder.
@@ -44,16 +52,26 @@ public final class DeepClusteringModel {
         self.imageShape = shape
         self.scaler = try FeatureScaler.fit(x, scaling: self.recipe.scaling, isImageData: shape != nil, source: "training data")
         self.seed = seed
+        architecture = try AutoencoderArchitecture(recipe: self.recipe, featureCount: x.rowWidth, imageShape: shape)
         var rng = SeededGenerator(seed: seed)
-        switch self.recipe.architecture {
-        case .dense:
-            autoencoder = try Autoencoder.dense([x.rowWidth] + self.recipe.hiddenSizes + [self.recipe.embeddingSize], using: &rng)
-        case .convolutional:
-            autoencoder = try Autoencoder.convolutional(inputShape: shape!.dimensions, embeddingSize: self.recipe.embeddingSize, using: &rng)
-        case .convolutionalUpsampling:
-            autoencoder = try Autoencoder.convolutionalUpsampling(
-                inputShape: shape!.dimensions, embeddingSize: self.recipe.embeddingSize, using: &rng)
-        }
+        autoencoder = try architecture.makeAutoencoder(using: &rng)
+        provenance = ModelProvenance(
+            recipeName: self.recipe.name, recipeDescription: self.recipe.description, seed: seed,
+            sampleCount: x.shape[0], dataFingerprint: ModelProvenance.fingerprint(of: x))
+    }
+
+    /// A model from its parts, as a model file holds them.
+    init(
+        recipe: DECRecipe, architecture: AutoencoderArchitecture, imageShape: ImageShape?, scaler: FeatureScaler,
+        autoencoder: Autoencoder, provenance: ModelProvenance
+    ) {
+        self.recipe = recipe
+        self.architecture = architecture
+        self.imageShape = imageShape
+        self.scaler = scaler
+        self.autoencoder = autoencoder
+        self.seed = provenance.seed
+        self.provenance = provenance
     }
 
     /// The image shape `x`'s rank implies: `[N, H, W]` and `[N, H, W, C]` are images, `[N, d]` is not.
