@@ -93,10 +93,11 @@ public struct FeatureScaler: Sendable, Equatable, Codable {
             }
             return FeatureScaler(kind: .unitNorm, scaling: .unitNorm, featureCount: d, offsets: [], factors: [])
         case .minMax where isImageData:
-            // Images: all pixels alike. Integers in [0, 255] are 8-bit pixels: ÷ 255, so that a
-            // batch without a white pixel scales as the rest.
-            let isEightBit = lo >= 0 && hi <= 255 && x.withUnsafeBufferPointer { $0.allSatisfy { $0 == $0.rounded() } }
-            if isEightBit && hi > 1 {
+            // Images: all pixels alike. Integers in [0, 255] whose maximum needs the eighth bit
+            // (above 127) are 8-bit pixels: ÷ 255, so that a batch without a white pixel scales as
+            // the rest. Integers of fewer levels (scikit-learn's digits: 0…16) map by their range.
+            let isEightBit = lo >= 0 && hi > 127 && hi <= 255 && x.withUnsafeBufferPointer { $0.allSatisfy { $0 == $0.rounded() } }
+            if isEightBit {
                 return FeatureScaler(kind: .global, scaling: .minMax, featureCount: d, offsets: [0], factors: [1 / 255])
             }
             guard hi > lo else {

@@ -3,9 +3,9 @@
 /// again to new data.
 public enum FeatureScaling: String, Sendable, Hashable, Codable, CaseIterable {
     /// Chosen from the data: values already in `[0, 1]` stay as they are; image data of
-    /// integers in `[0, 255]` (8-bit pixels) is divided by 255; other image data is mapped to
-    /// `[0, 1]` by its global minimum and maximum; other (tabular) data is standardised per
-    /// feature. The DEC family's autoencoders expect inputs of about unit scale.
+    /// integers in `[0, 255]` reaching above 127 (8-bit pixels) is divided by 255; other image
+    /// data is mapped to `[0, 1]` by its global minimum and maximum; other (tabular) data is
+    /// standardised per feature. The DEC family's autoencoders expect inputs of about unit scale.
     case automatic = "auto"
     /// The values as they are.
     case none

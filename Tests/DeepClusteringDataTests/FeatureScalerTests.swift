@@ -19,10 +19,14 @@ import Testing
     }
 
     @Test func automaticMapsOtherImagesByGlobalRange() throws {
-        let x = try Tensor(shape: [2, 2], scalars: [0, 16, 8, 4])  // 8x8 digits style: 0…16
+        let x = try Tensor(shape: [2, 2], scalars: [0, 16, 8, 4])  // scikit-learn's 8x8 digits: 0…16
         let s = try FeatureScaler.fit(x, scaling: .automatic, isImageData: true, source: "t")
-        // Integers in [0, 255] are 8-bit pixels: divided by 255, not stretched.
-        #expect(s.factors == [1 / 255])
+        // Integers that never need the eighth bit are not 8-bit pixels: stretched to [0, 1].
+        #expect(s.kind == .global && s.offsets == [0] && s.factors == [1 / 16])
+        #expect(try s.transform(x).scalars == [0, 1, 0.5, 0.25])
+        // One pixel above 127 makes them 8-bit: divided by 255.
+        let bright = try Tensor(shape: [2, 2], scalars: [0, 128, 8, 4])
+        #expect(try FeatureScaler.fit(bright, scaling: .automatic, isImageData: true, source: "t").factors == [1 / 255])
         let z = try Tensor(shape: [2, 2], scalars: [-1, 1, 0, 0.5])
         let t = try FeatureScaler.fit(z, scaling: .automatic, isImageData: true, source: "t")
         #expect(try t.transform(z).scalars == [0, 1, 0.5, 0.75])
