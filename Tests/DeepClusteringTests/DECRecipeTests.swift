@@ -36,6 +36,9 @@ import _TestSupport
         #expect(wine.batchSize == 16 && wine.updateInterval == 42 && wine.maxIterations == 2_000)
         #expect(wine.pretraining == .endToEnd(epochs: 833, optimizer: .adam(learningRate: 0.001)))
         #expect(!wine.augmentsPretraining && !wine.augmentsClustering && wine.scaling == .automatic)
+        // Below 4,096 samples the clustering phase keeps the reconstruction loss (IDEC).
+        #expect(digits.mode == .idecDefault && wine.mode == .idecDefault && digits.clusteringOptimizer == .adam(learningRate: 0.001))
+        #expect(test.mode == .dec && large.mode == .dec && test.clusteringOptimizer == .sgd(learningRate: 0.01, momentum: 0.9))
     }
 
     @Test func recipesThatNeedImagesRefuseTabularData() {

@@ -11,6 +11,7 @@ extension DECRecipe {
     /// | pretraining epochs | 10,000 optimizer steps: `10 000 / B`, within 50…1000 | 50 | 250 | 667 | 833 |
     /// | update interval | `3.5·B` batches, within 5…140 | 140 | 140 | 53 | 42 |
     /// | iteration budget | 125 epochs: `125·B`, within 2,000…8,000 | 8,000 | 5,000 | 2,000 | 2,000 |
+    /// | clustering objective | DEC from 4,096 samples, IDEC (γ 0.1, Adam(lr 0.001)) below | DEC | DEC | IDEC | IDEC |
     ///
     /// Pretraining is counted in optimizer steps rather than epochs: a small data set takes more
     /// passes for as many updates, and the pretraining time of any set of 4,096 samples or more
@@ -19,7 +20,9 @@ extension DECRecipe {
     /// (DEC-keras): on MNIST-test one epoch (40 batches) between updates merged clusters where
     /// 140 did not. With augmentation the fraction of changed labels rarely falls below the
     /// tolerance, so the iteration budget ends the run; 125 epochs is where accuracy stops
-    /// rising on MNIST-test. Documentation/Results.md has the measurements.
+    /// rising on MNIST-test. On small data DEC's self-training overfits the encoder to its own
+    /// targets (on scikit-learn's digits it fell from its k-means start), which IDEC's
+    /// reconstruction term counters. Documentation/Results.md has the measurements.
     public struct SizeRule: Sendable, Equatable {
         /// The number of pretraining optimizer steps the rule aims at.
         public static let pretrainingSteps = 10_000
@@ -43,6 +46,10 @@ extension DECRecipe {
             let batches = n.dividedRoundingUp(by: batchSize)
             return min(140, max(5, Int((3.5 * Double(batches)).rounded())))
         }
+
+        /// Whether the clustering phase keeps the decoder's reconstruction loss for `n` samples:
+        /// IDEC (γ 0.1, Adam(lr 0.001)) below 4,096 samples, DEC from there.
+        public static func keepsReconstruction(sampleCount n: Int) -> Bool { n < 4096 }
 
         /// The iteration budget for `n` samples in batches of `batchSize`.
         public static func maxIterations(sampleCount n: Int, batchSize: Int) -> Int {
@@ -81,6 +88,10 @@ extension DECRecipe {
             }
             r.updateInterval = SizeRule.updateInterval(sampleCount: sampleCount, batchSize: r.batchSize)
             r.maxIterations = SizeRule.maxIterations(sampleCount: sampleCount, batchSize: r.batchSize)
+            if SizeRule.keepsReconstruction(sampleCount: sampleCount) {
+                r.mode = .idecDefault
+                r.clusteringOptimizer = .adam(learningRate: 0.001)
+            }
         }
         try r.validate()
         if imageShape == nil {

@@ -216,7 +216,7 @@ extension DECRecipe {
     /// ``resolved(sampleCount:imageShape:)``: for images dense DEC-DA (augmented pretraining
     /// with SGD(lr 1, momentum 0.9) and augmented DEC with SGD(lr 0.01, momentum 0.9)); for
     /// other data dense DEC on standardised features, pretrained with Adam(lr 0.001)
-    /// (``tabularPretrainingOptimizer``); batch size, pretraining length, update
+    /// (``tabularPretrainingOptimizer``); IDEC instead of DEC below 4,096 samples; batch size, pretraining length, update
     /// interval and iteration budget from the sample count (``SizeRule``).
     public static let recommended: DECRecipe = {
         var r = DECRecipe(name: "recommended", architecture: .dense,
