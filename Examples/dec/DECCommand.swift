@@ -67,6 +67,7 @@ struct DECCommand: ParsableCommand {
         say("recipe \(model.recipe)")
         say("scaling \(describe(model.scaler))")
         say("openblas \(BLAS.configuration) threads=\(BLAS.threadCount)")
+        say("gemm \(BLAS.engineDescription)")
 
         // 1. The autoencoder: pretrained weights, or pretraining now.
         let autoencoder = model.autoencoder

@@ -251,7 +251,7 @@ func convolutionThroughput(_ x: Tensor, placement: FloorPlacement) throws {
     let optimizer = try Adadelta()
     let floor = try ConvolutionSGEMMFloor(model: ae, sampleShape: [28, 28, 1], maxBatch: batchSize)
 
-    try ae.fit(x.rows(in: 0..<(4 * batchSize)), epochs: 1, batchSize: batchSize, optimizer: optimizer)
+    try ae.fit(x.rows(in: 0..<(4 * batchSize)), epochs: 1, batchSize: batchSize, optimizer: optimizer, precision: BLAS.precision)
     for _ in 0..<4 { floor.run(batch: batchSize) }
     floor.reset()
 

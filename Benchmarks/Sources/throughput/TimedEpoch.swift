@@ -44,7 +44,9 @@ func timedEpoch(
     }
     var hookSeconds = 0.0
     let start = now()
-    let history = try model.pretrain(on: x, epochs: 1, batchSize: batchSize, optimizer: optimizer, shuffleSeed: 7) { event in
+    let history = try model.pretrain(
+        on: x, epochs: 1, batchSize: batchSize, optimizer: optimizer, shuffleSeed: 7, precision: BLAS.precision
+    ) { event in
         guard case let .batchEnded(_, batch, _, _) = event, block != .max, batch % block == 0, batch < batchCount
         else { return }
         let hookStart = now()
