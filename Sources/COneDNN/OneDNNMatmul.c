@@ -62,6 +62,11 @@ static char version_string[32];
 static pthread_once_t load_once = PTHREAD_ONCE_INIT;
 
 static void load(void) {
+    // OpenMP threads that sleep as soon as a product ends, unless the environment says otherwise
+    // (read by libgomp when dlopen loads it). Spinning idle threads took the cores from the
+    // library's own helpers and from other processes: on two shared cores the dense epoch ran
+    // several times slower with libgomp's default spinning (Documentation/Performance.md).
+    if (!getenv("OMP_WAIT_POLICY") && !getenv("GOMP_SPINCOUNT")) setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
     void *library = dlopen("libdnnl.so.2", RTLD_NOW | RTLD_LOCAL);
     if (!library) {
         snprintf(load_error, sizeof load_error, "%s", dlerror());

@@ -1,3 +1,5 @@
+import Foundation
+
 extension BLAS {
     /// Where the large products run: ``GEMMBackend/oneDNN`` when `libdnnl.so.2` loaded at the
     /// first GEMM, ``GEMMBackend/openBLAS`` otherwise (or when the environment sets
@@ -9,7 +11,8 @@ extension BLAS {
     /// why oneDNN is not used when it is not.
     public static var engineDescription: String {
         if backend == .oneDNN, let version = GEMMEngine.oneDNNVersion {
-            return "oneDNN \(version) matmul (OpenBLAS below \(GEMMEngine.oneDNNMinimumProduct) multiply-adds, \(GEMMEngine.threadCount) OpenMP threads)"
+            let policy = ProcessInfo.processInfo.environment["OMP_WAIT_POLICY"]?.lowercased() ?? "default"
+            return "oneDNN \(version) matmul (OpenBLAS below \(GEMMEngine.oneDNNMinimumProduct) multiply-adds, \(GEMMEngine.threadCount) OpenMP threads, wait policy \(policy))"
         }
         let reason = GEMMEngine.oneDNNIsLoaded ? "oneDNN loaded but not selected" : "oneDNN not used: \(GEMMEngine.oneDNNLoadError)"
         return "OpenBLAS (\(reason))"

@@ -41,6 +41,22 @@ import _TestSupport
         #expect(notBFloat16 > weights.count / 2)
     }
 
+    /// The convolution layers run their GEMMs on helper threads (one chunk of images each); the
+    /// precision must reach them: the bf16 epoch differs from the FP32 one, by bf16 rounding only.
+    @Test(.enabled(if: GEMMPrecision.bfloat16IsSupported, "needs AVX512_BF16 or AMX-BF16 and oneDNN"))
+    func convolutionalTrainingRunsInTheChosenPrecision() throws {
+        func epochLoss(_ precision: GEMMPrecision) throws -> Float {
+            var rng = SeededGenerator(seed: 13)
+            let x = Tensor(randomUniform: [64, 28, 28, 1], using: &rng)
+            let ae = try Autoencoder.convolutional(inputShape: [28, 28, 1], embeddingSize: 10, using: &rng)
+            let losses = try ae.pretrain(on: x, epochs: 1, batchSize: 32, optimizer: Adam(), precision: precision)
+            return losses[0]
+        }
+        let single = try epochLoss(.float32), mixed = try epochLoss(.bfloat16)
+        #expect(single != mixed)
+        #expect(abs(single - mixed) <= 0.02 * single, "\(single) against \(mixed)")
+    }
+
     @Test(.enabled(if: !GEMMPrecision.bfloat16IsSupported, "this machine runs bf16 GEMMs; nothing to refuse"))
     func bfloat16TrainingIsRefusedWithoutHardware() {
         #expect(throws: GEMMPrecisionError.self) { _ = try Self.train(precision: .bfloat16, epochs: 1) }

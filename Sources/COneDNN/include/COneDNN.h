@@ -17,7 +17,9 @@
 #include <stdint.h>
 
 /// Opens libdnnl.so.2 and creates its CPU engine; idempotent and thread-safe. Returns 1 when
-/// oneDNN is usable, 0 otherwise (dc_dnnl_load_error then says why).
+/// oneDNN is usable, 0 otherwise (dc_dnnl_load_error then says why). Unless OMP_WAIT_POLICY or
+/// GOMP_SPINCOUNT is set, it sets OMP_WAIT_POLICY=PASSIVE first, so oneDNN's OpenMP threads
+/// sleep between products instead of spinning.
 int dc_dnnl_load(void);
 
 /// Why dc_dnnl_load failed, or an empty string.
