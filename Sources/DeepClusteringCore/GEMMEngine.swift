@@ -71,8 +71,10 @@ enum GEMMEngine {
         return try body()
     }
 
-    /// Products with fewer multiply-adds than this run on OpenBLAS even when oneDNN is loaded.
-    nonisolated(unsafe) static var oneDNNMinimumProduct = 1 << 18
+    /// Products with fewer multiply-adds than this run on OpenBLAS even when oneDNN is loaded:
+    /// there OpenBLAS was as fast or faster, single-threaded, counting oneDNN's per-call work
+    /// (`Documentation/Performance.md`).
+    nonisolated(unsafe) static var oneDNNMinimumProduct = 1 << 20
 
     /// The OpenMP threads a oneDNN product runs with outside single-threaded regions:
     /// `OMP_NUM_THREADS` when set, else one per active processor.
