@@ -21,10 +21,14 @@
 //
 // `--precision f32|bf16` runs every line's GEMMs (the epoch's and the floor's alike) with FP32 or
 // bf16 operands; `--backend onednn|openblas` runs the large products on that library (default:
-// oneDNN when libdnnl.so.2 loads), so the two can be compared with the same build.
+// oneDNN when libdnnl.so.2 loads), so the two can be compared with the same build. Unless the
+// GEMMs run on OpenBLAS in FP32, each epoch line is followed by
+// `openblas_f32_sgemm_s=… epoch/openblas_f32_sgemm=…`: the same floor on OpenBLAS in FP32 (the
+// engine's fallback), run in the same blocks, so the epoch is compared with both in one run.
 //
 // `--model kmeans`, `--model dec` and `--model tsne` run only the k-means, DEC-loop or t-SNE
-// line (TSNEThroughput.swift: 5,000 points of a 10-D embedding, 1000 iterations).
+// line (TSNEThroughput.swift: 5,000 points of a 10-D embedding, 1000 iterations);
+// `--model backends` compares OpenBLAS and oneDNN on single products (BackendThroughput.swift).
 //
 // The machine may be shared: the ratio (both halves measured back to back in one process) is the
 // number to compare, not absolute times.
@@ -50,7 +54,7 @@ enum BenchmarkError: Error, CustomStringConvertible {
 }
 
 /// The command line: `[--data-dir DIR] [--sequential | --interleave N] [--elementwise-threads N]
-/// [--precision f32|bf16] [--backend onednn|openblas] [--model dense|conv|kmeans|dec|tsne|all]`.
+/// [--precision f32|bf16] [--backend onednn|openblas] [--model dense|conv|kmeans|dec|tsne|backends|all]`.
 struct Options {
     var dataDirectory: String?
     /// Which lines to run: `dense`, `conv`, `kmeans`, `dec`, `tsne` or `all` (the default).
@@ -99,12 +103,12 @@ struct Options {
                 default: throw BenchmarkError.usage("--backend needs onednn or openblas")
                 }
             case "--model":
-                guard let model = args.popFirst(), ["dense", "conv", "kmeans", "dec", "tsne", "all"].contains(model) else {
-                    throw BenchmarkError.usage("--model needs dense, conv, kmeans, dec, tsne or all")
+                guard let model = args.popFirst(), ["dense", "conv", "kmeans", "dec", "tsne", "backends", "all"].contains(model) else {
+                    throw BenchmarkError.usage("--model needs dense, conv, kmeans, dec, tsne, backends or all")
                 }
                 options.model = model
             default:
-                throw BenchmarkError.usage("unknown argument \(arg); usage: throughput [--data-dir DIR] [--sequential | --interleave N] [--elementwise-threads N] [--precision f32|bf16] [--backend onednn|openblas] [--model dense|conv|kmeans|dec|tsne|all]")
+                throw BenchmarkError.usage("unknown argument \(arg); usage: throughput [--data-dir DIR] [--sequential | --interleave N] [--elementwise-threads N] [--precision f32|bf16] [--backend onednn|openblas] [--model dense|conv|kmeans|dec|tsne|backends|all]")
             }
         }
         return options
@@ -224,6 +228,10 @@ func runBenchmarks(_ options: Options) throws {
         try tsneThroughput()
         return
     }
+    if options.model == "backends" {
+        backendThroughput()
+        return
+    }
     if let dir = options.dataDirectory {
         x = try loadMNIST(dir)
     } else {
@@ -254,16 +262,19 @@ func runBenchmarks(_ options: Options) throws {
     for i in 0..<dims.count - 1 { layers.append((dims[i], dims[i + 1])) }
     for i in (1..<dims.count).reversed() { layers.append((dims[i], dims[i - 1])) }
     let floor = SGEMMFloor(layers: layers, maxBatch: batchSize)
+    let openBLASFloor = SGEMMFloor(layers: layers, maxBatch: batchSize)
 
     // Warm up OpenBLAS's threads, the layers' workspaces and the floor's buffers (not timed).
     try ae.fit(x.rows(in: 0..<(4 * batchSize)), epochs: 1, batchSize: batchSize, optimizer: optimizer, precision: BLAS.precision)
     for _ in 0..<4 { floor.run(batch: batchSize) }
     floor.reset()
+    if comparesWithOpenBLAS { onOpenBLASInFloat32 { for _ in 0..<4 { openBLASFloor.run(batch: batchSize) } } }
+    openBLASFloor.reset()
 
     // One epoch through the library's own `pretrain`, the floor in blocks around it (TimedEpoch.swift).
     let (epochSeconds, epochLoss) = try timedEpoch(
-        of: ae, on: x, batchSize: batchSize, optimizer: optimizer, placement: options.placement
-    ) { floor.run(batch: $0) }
+        of: ae, on: x, batchSize: batchSize, optimizer: optimizer, placement: options.placement,
+        floor: floorBlocks({ floor.run(batch: $0) }, openBLASFloor: { openBLASFloor.run(batch: $0) }))
     let sgemmSeconds = floor.seconds, flops = floor.flops, calls = floor.calls
     let batches = (n + batchSize - 1) / batchSize
 
@@ -271,6 +282,7 @@ func runBenchmarks(_ options: Options) throws {
                  epochSeconds, sgemmSeconds, epochSeconds / sgemmSeconds, flops / epochSeconds * 1e-9))
     print(String(format: "  (epoch loss %.5f, %.3f TFLOP of GEMM, %d GEMM calls; load average after: %@)",
                  epochLoss, flops * 1e-12, calls, loadAverage()))
+    printOpenBLASComparison(epochSeconds: epochSeconds, openBLASSeconds: openBLASFloor.seconds)
 
     // The largest non-GEMM piece on its own: one optimizer step over all 3.3 M parameters, best
     // of 20 (in training the gradients are then zeroed lazily, at no extra cost).
