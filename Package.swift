@@ -4,7 +4,8 @@
 // everything underneath written here (tensor core on OpenBLAS, layers, losses, optimizers,
 // k-means, clustering metrics). Modules, bottom to top:
 //
-//   CBLAS, CZlib (system libraries); CDirectConvolution (C kernels for thin convolutions);
+//   CBLAS, CZlib (system libraries); COneDNN (oneDNN matmul loaded at run time, bf16);
+//   CDirectConvolution (C kernels for thin convolutions);
 //   COptimizerKernels (SGD, Adam and Adadelta updates)
 //     → DeepClusteringCore  (Tensor, GEMM, seeded random numbers, parallel loops)
 //     → DeepClusteringData  (IDX/gzip, CSV, .npy readers; safetensors)
@@ -45,6 +46,9 @@ let package = Package(
         // Direct convolution for layers whose image side is thin (the first Conv2D and last
         // Conv2DTranspose on grey-scale images); AVX2 + FMA chosen at run time, portable C otherwise.
         .target(name: "CDirectConvolution"),
+        // oneDNN's matmul primitive opened at run time (dlopen of libdnnl.so.2, no link or header
+        // needed), bf16 conversion and the CPU's bf16 features.
+        .target(name: "COneDNN", linkerSettings: [.linkedLibrary("dl")]),
         // Adam and Adadelta updates in packed square roots and divisions (AVX chosen at run time).
         .target(name: "COptimizerKernels"),
 
@@ -52,7 +56,7 @@ let package = Package(
 
         .target(
             name: "DeepClusteringCore",
-            dependencies: ["CBLAS"]
+            dependencies: ["CBLAS", "COneDNN"]
         ),
         .target(
             name: "DeepClusteringData",
@@ -103,7 +107,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DeepClusteringCoreTests",
-            dependencies: ["DeepClusteringCore", "CBLAS", "_TestSupport"],
+            dependencies: ["DeepClusteringCore", "CBLAS", "COneDNN", "_TestSupport"],
             exclude: ["Fixtures"]  // reference scripts only, nothing the tests read
         ),
         .testTarget(

@@ -54,6 +54,8 @@ struct RecipeOptions: ParsableArguments {
     @Flag(inversion: .prefixedNo, help: "Augment images with random shifts (±10%) and rotations (±10°) in pretraining and clustering (DEC-DA) (default: the recipe's).")
     var augment: Bool?
 
+    @OptionGroup var precisionOptions: PrecisionOptions
+
     func validate() throws {
         guard DECRecipe.named(recipe) != nil else {
             throw ValidationError("--recipe must be one of \(DECRecipe.all.map(\.name).joined(separator: ", ")), found '\(recipe)'")
@@ -101,6 +103,7 @@ struct RecipeOptions: ParsableArguments {
         if let maxIterations { r.maxIterations = maxIterations }
         if let updateInterval { r.updateInterval = updateInterval }
         if let tol { r.tolerance = tol }
+        r.precision = precisionOptions.precision.precision
         if let augment {
             r.augmentsPretraining = augment
             r.augmentsClustering = augment

@@ -99,6 +99,7 @@ struct TrainCommand: ParsableCommand {
         say("recipe \(model.recipe)")
         say("scaling \(describe(model.scaler))")
         say("openblas \(BLAS.configuration) threads=\(BLAS.threadCount)")
+        say("gemm \(BLAS.engineDescription)")
 
         // 1. The autoencoder: pretrained weights, or pretraining now.
         let autoencoder = model.autoencoder

@@ -171,7 +171,7 @@ final class KMeansSolver {
             let b = Swift.min(blockRows, n - lo)
             BLAS.sgemm(
                 transposeA: false, transposeB: true, m: b, n: k, k: d, alpha: -2,
-                a: x + lo * d, lda: d, b: centers, ldb: d, beta: 0, c: products, ldc: k)
+                a: x + lo * d, lda: d, b: centers, ldb: d, beta: 0, c: products, ldc: k, precision: .float32)
             forEachSlice(of: lo..<(lo + b)) { rows, s in
                 for i in rows {
                     self.record(row: i, products: self.products + (i - lo) * self.k, slice: s, accumulating: accumulating)

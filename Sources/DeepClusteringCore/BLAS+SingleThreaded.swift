@@ -3,7 +3,7 @@ import Synchronization
 extension BLAS {
     /// The state of ``withSingleThreadedCalls(_:)`` across threads: how many such regions are
     /// open, and the thread count to restore when the last one closes.
-    private static let singleThreadedRegions = Mutex(SingleThreadedRegions())
+    fileprivate static let singleThreadedRegions = Mutex(SingleThreadedRegions())
 
     /// Runs `body` with OpenBLAS at one thread per call, for code that runs several GEMMs side
     /// by side on its own threads (each call then stays on the thread that made it).
@@ -24,6 +24,14 @@ extension BLAS {
             }
         }
         return try body()
+    }
+}
+
+extension BLAS {
+    /// Whether a ``withSingleThreadedCalls(_:)`` region is open in any thread (the GEMM engine
+    /// then plans oneDNN products for one thread as well).
+    static var singleThreadedRegionIsOpen: Bool {
+        singleThreadedRegions.withLock { $0.depth > 0 }
     }
 }
 

@@ -30,7 +30,11 @@ public enum Parallel {
             if count > 0 { body(0..<count) }
             return
         }
-        let chunk = { (c: Int) in body(count * c / chunks..<count * (c + 1) / chunks) }
+        // The chunks' GEMMs run in the caller's precision whichever thread runs them.
+        let precision = GEMMEngine.precision
+        let chunk = { (c: Int) in
+            GEMMEngine.withPrecision(precision) { body(count * c / chunks..<count * (c + 1) / chunks) }
+        }
         if let workers = SpinningWorkers.shared, workers.run(chunks: chunks, chunk) { return }
         withoutActuallyEscaping(chunk) { chunk in
             nonisolated(unsafe) let work = chunk

@@ -4,7 +4,7 @@ import DeepClusteringCore
 /// is then used on its own (DEC's pretraining, Xie et al. 2016).
 ///
 /// ``encoder`` and ``decoder`` are ``Sequential``s that share their layers with this model, so
-/// after ``pretrain(on:epochs:batchSize:optimizer:shuffleSeed:augmentation:progress:)`` the encoder can be
+/// after ``pretrain(on:epochs:batchSize:optimizer:shuffleSeed:augmentation:precision:progress:)`` the encoder can be
 /// handed to a clustering model as is. Any pair of stacks whose shapes chain works — the dense
 /// builder ``dense(_:using:)`` or a convolutional one.
 public final class Autoencoder: Layer {
@@ -119,7 +119,7 @@ public final class Autoencoder: Layer {
     }
 
     /// Trains the autoencoder to reconstruct `x` under mean squared error (DEC's pretraining);
-    /// see ``Layer/fit(_:targets:epochs:batchSize:optimizer:shuffleSeed:augmentation:progress:)``.
+    /// see ``Layer/fit(_:targets:epochs:batchSize:optimizer:shuffleSeed:augmentation:precision:progress:)``.
     /// - Parameters:
     ///   - x: `[N, …]` samples.
     ///   - epochs: Passes over the data (the DEC-keras seed uses 300 for MNIST).
@@ -128,17 +128,20 @@ public final class Autoencoder: Layer {
     ///   - shuffleSeed: Seeds the shuffling; defaults to 0.
     ///   - augmentation: Random shifts and rotations applied to every batch (DEC-DA's
     ///     pretraining), or `nil` (the default) for the data as it is.
+    ///   - precision: The operand precision of the GEMMs; defaults to ``GEMMPrecision/float32``
+    ///     (``GEMMPrecision/bfloat16``: bf16 operands, FP32 accumulation, weights and state).
     ///   - progress: Called after every batch and epoch.
     /// - Returns: The mean reconstruction loss of each epoch.
-    /// - Throws: ``TrainingError`` when the loss diverges or arguments are invalid.
+    /// - Throws: ``TrainingError`` when the loss diverges or arguments are invalid;
+    ///   ``GEMMPrecisionError/unsupported(_:)`` when `precision` cannot run on this machine.
     @discardableResult
     public func pretrain(
         on x: Tensor, epochs: Int, batchSize: Int = 256, optimizer: any Optimizer,
         shuffleSeed: UInt64 = 0, augmentation: ImageAugmentation? = nil,
-        progress: ((TrainingEvent) -> Void)? = nil
+        precision: GEMMPrecision = .float32, progress: ((TrainingEvent) -> Void)? = nil
     ) throws -> [Float] {
         try fit(x, targets: nil, epochs: epochs, batchSize: batchSize, optimizer: optimizer,
-                shuffleSeed: shuffleSeed, augmentation: augmentation, progress: progress)
+                shuffleSeed: shuffleSeed, augmentation: augmentation, precision: precision, progress: progress)
     }
 
     /// The embeddings of `x`, computed batch by batch by the encoder.

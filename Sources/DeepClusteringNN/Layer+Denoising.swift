@@ -11,7 +11,7 @@ extension Layer {
     ///                              optimizer: SGD(learningRate: 0.1, momentum: 0.9))
     /// ```
     ///
-    /// Otherwise as ``fit(_:targets:epochs:batchSize:optimizer:shuffleSeed:augmentation:progress:)``
+    /// Otherwise as ``fit(_:targets:epochs:batchSize:optimizer:shuffleSeed:augmentation:precision:progress:)``
     /// with `targets: nil`: seeded shuffling, no allocation per batch, a thrown error on a
     /// non-finite loss.
     /// - Parameters:
@@ -25,7 +25,7 @@ extension Layer {
     ///   - progress: Called after every batch and every epoch.
     /// - Returns: The mean loss (against the clean input) of each epoch.
     /// - Throws: ``TrainingError/invalidArgument(message:)`` when the corruption changes the
-    ///   shape or the layer cannot reconstruct `inputs`; otherwise as ``fit(_:targets:epochs:batchSize:optimizer:shuffleSeed:augmentation:progress:)``.
+    ///   shape or the layer cannot reconstruct `inputs`; otherwise as ``fit(_:targets:epochs:batchSize:optimizer:shuffleSeed:augmentation:precision:progress:)``.
     @discardableResult
     public func fitDenoising(
         _ inputs: Tensor, corruption: any Layer, epochs: Int, batchSize: Int = 256,

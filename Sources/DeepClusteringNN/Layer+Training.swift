@@ -19,24 +19,31 @@ extension Layer {
     ///   - augmentation: When given, every batch is randomly shifted and rotated before it is
     ///     fed (and, when reconstructing, it is also the target), as DEC-DA pretrains; `nil`
     ///     (the default) feeds the data as it is.
+    ///   - precision: The operand precision of the training's GEMMs; defaults to
+    ///     ``GEMMPrecision/float32``. With ``GEMMPrecision/bfloat16`` the products' operands are
+    ///     rounded to bfloat16 and accumulated in FP32; weights, gradients, optimizer state and
+    ///     the loss stay FP32.
     ///   - progress: Called after every batch and every epoch (see ``TrainingEvent``).
     /// - Returns: The mean loss of each epoch.
     /// - Throws: ``TrainingError/nonFiniteLoss(epoch:batch:value:)`` when the loss is NaN or
     ///   infinite (the parameters keep their values from before that batch);
     ///   ``TrainingError/invalidArgument(message:)`` for mismatched inputs and targets, a NaN or
     ///   infinite value in either (named by sample and element), or a bad setting; layer and
-    ///   optimizer errors as they arise.
+    ///   optimizer errors as they arise; ``GEMMPrecisionError/unsupported(_:)`` when `precision`
+    ///   cannot run on this machine.
     @discardableResult
     public func fit(
         _ inputs: Tensor, targets: Tensor? = nil, epochs: Int, batchSize: Int = 256,
         optimizer: any Optimizer, shuffleSeed: UInt64 = 0, augmentation: ImageAugmentation? = nil,
-        progress: ((TrainingEvent) -> Void)? = nil
+        precision: GEMMPrecision = .float32, progress: ((TrainingEvent) -> Void)? = nil
     ) throws -> [Float] {
-        try train(inputs, targets: targets, epochs: epochs, batchSize: batchSize, optimizer: optimizer,
-                  shuffleSeed: shuffleSeed, augmentation: augmentation, progress: progress)
+        try BLAS.withPrecision(precision) {
+            try train(inputs, targets: targets, epochs: epochs, batchSize: batchSize, optimizer: optimizer,
+                      shuffleSeed: shuffleSeed, augmentation: augmentation, progress: progress)
+        }
     }
 
-    /// The training loop behind ``fit(_:targets:epochs:batchSize:optimizer:shuffleSeed:augmentation:progress:)``
+    /// The training loop behind ``fit(_:targets:epochs:batchSize:optimizer:shuffleSeed:augmentation:precision:progress:)``
     /// and ``fitDenoising(_:corruption:epochs:batchSize:optimizer:shuffleSeed:progress:)``.
     ///
     /// - Parameters:

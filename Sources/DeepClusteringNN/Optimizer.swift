@@ -6,7 +6,7 @@ import DeepClusteringCore
 /// parameter's identity, so the same optimizer can be stepped with the same list every batch.
 /// ``step(_:)`` reads the gradients without clearing them: call ``Layer/zeroGradients()`` before
 /// the next backward pass, or use ``stepZeroingGradients(_:)``, which clears them in the same pass
-/// over memory (what ``Layer/fit(_:targets:epochs:batchSize:optimizer:shuffleSeed:augmentation:progress:)`` does).
+/// over memory (what ``Layer/fit(_:targets:epochs:batchSize:optimizer:shuffleSeed:augmentation:precision:progress:)`` does).
 public protocol Optimizer: AnyObject {
     /// The step size; may be changed between steps (a schedule). Validated at each ``step(_:)``.
     var learningRate: Float { get set }

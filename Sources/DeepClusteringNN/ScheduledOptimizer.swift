@@ -3,7 +3,7 @@
 /// steps taken so far, then steps it.
 ///
 /// It can be passed to any training loop that takes an optimizer, such as
-/// ``Layer/fit(_:targets:epochs:batchSize:optimizer:shuffleSeed:augmentation:progress:)``:
+/// ``Layer/fit(_:targets:epochs:batchSize:optimizer:shuffleSeed:augmentation:precision:progress:)``:
 ///
 /// ```swift
 /// let optimizer = try ScheduledOptimizer(

@@ -1,4 +1,4 @@
-/// Progress reported by ``Layer/fit(_:targets:epochs:batchSize:optimizer:shuffleSeed:augmentation:progress:)``:
+/// Progress reported by ``Layer/fit(_:targets:epochs:batchSize:optimizer:shuffleSeed:augmentation:precision:progress:)``:
 /// once per batch (enough to draw a progress bar) and once per epoch. Numbers are 1-based, as
 /// Keras prints them ("Epoch 3/300").
 public enum TrainingEvent: Sendable, Equatable {

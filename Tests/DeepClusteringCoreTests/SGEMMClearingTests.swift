@@ -1,8 +1,10 @@
 import CBLAS
-import DeepClusteringCore
+@_spi(Benchmarks) import DeepClusteringCore
 import Testing
 
-/// `BLAS.sgemm` with `beta == 0` clears `C` itself and calls OpenBLAS with `beta == 1`; the
+/// The GEMM engine's OpenBLAS path (`BLAS.sgemm(on: .openBLAS, …)`, where every product runs
+/// when oneDNN is missing and small ones always do) with `beta == 0` clears `C` itself and
+/// calls OpenBLAS with `beta == 1`; the
 /// result must be bit for bit what OpenBLAS's own `beta == 0` path gives, whatever `C` held
 /// (NaN included), and entries beyond `n` in a strided `C` must stay untouched.
 ///
@@ -25,7 +27,7 @@ import Testing
                     b.withUnsafeBufferPointer { b in
                         ours.withUnsafeMutableBufferPointer { c in
                             BLAS.sgemm(
-                                transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 0.75,
+                                on: .openBLAS, transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 0.75,
                                 a: a.baseAddress!, lda: lda, b: b.baseAddress!, ldb: ldb, beta: 0,
                                 c: c.baseAddress!, ldc: ldc)
                         }

@@ -123,6 +123,26 @@ import Testing
 
     /// A set `OPENBLAS_CORETYPE` is the user's choice: no relaunch. (Prescott, OpenBLAS's
     /// generic x86-64 kernels, runs on every x86-64 CPU; elsewhere OpenBLAS ignores the name.)
+    /// Without oneDNN (here switched off by `DEEPCLUSTERING_GEMM=openblas`) `--precision bf16`
+    /// is refused before any work, naming what is missing; a misspelt precision is refused too.
+    @Test func bfloat16WithoutOneDNNIsRefused() throws {
+        var environment = ProcessInfo.processInfo.environment
+        environment["DEEPCLUSTERING_GEMM"] = "openblas"
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let csv = dir.appendingPathComponent("tiny.csv")
+        try "0.1,0.2,0\n0.3,0.4,1\n0.5,0.6,0\n".write(to: csv, atomically: true, encoding: .utf8)
+        let data = ["--dataset", "csv", "--file", csv.path, "--label-column", "2", "--clusters", "2",
+                    "--output-dir", dir.appendingPathComponent("out").path]
+        for (arguments, mentions) in [(["--precision", "bf16"], "oneDNN"), (["--precision", "fp16"], "fp16")] {
+            let outcome = try Self.run("dec", data + arguments, environment: environment)
+            let lines = outcome.standardError.split(separator: "\n", omittingEmptySubsequences: true)
+            #expect(outcome.status != 0, "\(arguments) exited 0")
+            #expect(lines.count == 1 && outcome.standardError.contains(mentions), "\(arguments): \(outcome.standardError)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("out").path))
+    }
+
     @Test func aSetCoreTypeIsKept() throws {
         var environment = ProcessInfo.processInfo.environment
         environment["OPENBLAS_CORETYPE"] = "Prescott"

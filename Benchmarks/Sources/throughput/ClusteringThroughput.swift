@@ -23,6 +23,7 @@ func decThroughput(_ x: Tensor) throws {
     config.tolerance = 0
     config.kmeansInitializationCount = 1
     let trainer = try DECTrainer(encoder: autoencoder.encoder, configuration: config)
+    trainer.precision = BLAS.precision
     var start = 0.0, end = 0.0
     try trainer.fit(x, optimizer: try SGD(learningRate: 0.01, momentum: 0.9)) { event in
         switch event {

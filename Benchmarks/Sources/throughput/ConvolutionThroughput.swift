@@ -250,18 +250,22 @@ func convolutionThroughput(_ x: Tensor, placement: FloorPlacement) throws {
     let ae = try Autoencoder.convolutional(inputShape: [28, 28, 1], using: &rng)
     let optimizer = try Adadelta()
     let floor = try ConvolutionSGEMMFloor(model: ae, sampleShape: [28, 28, 1], maxBatch: batchSize)
+    let openBLASFloor = try ConvolutionSGEMMFloor(model: ae, sampleShape: [28, 28, 1], maxBatch: batchSize)
 
-    try ae.fit(x.rows(in: 0..<(4 * batchSize)), epochs: 1, batchSize: batchSize, optimizer: optimizer)
+    try ae.fit(x.rows(in: 0..<(4 * batchSize)), epochs: 1, batchSize: batchSize, optimizer: optimizer, precision: BLAS.precision)
     for _ in 0..<4 { floor.run(batch: batchSize) }
     floor.reset()
+    if comparesWithOpenBLAS { onOpenBLASInFloat32 { for _ in 0..<4 { openBLASFloor.run(batch: batchSize) } } }
+    openBLASFloor.reset()
 
     let (epochSeconds, epochLoss) = try timedEpoch(
-        of: ae, on: x, batchSize: batchSize, optimizer: optimizer, placement: placement
-    ) { floor.run(batch: $0) }
+        of: ae, on: x, batchSize: batchSize, optimizer: optimizer, placement: placement,
+        floor: floorBlocks({ floor.run(batch: $0) }, openBLASFloor: { openBLASFloor.run(batch: $0) }))
     print(String(format: "conv epoch_s=%.3f sgemm_s=%.3f ratio=%.3f gflops=%.1f",
                  epochSeconds, floor.seconds, epochSeconds / floor.seconds, floor.flops / epochSeconds * 1e-9))
     print(String(format: "  (epoch loss %.5f, %.3f TFLOP of GEMM, %d GEMM calls; load average after: %@)",
                  epochLoss, floor.flops * 1e-12, floor.calls, loadAverage()))
+    printOpenBLASComparison(epochSeconds: epochSeconds, openBLASSeconds: openBLASFloor.seconds)
     if !floor.directLayers.isEmpty {
         let direct = floor.shares.filter { floor.directLayers.contains($0.layer) }.reduce(0) { $0 + $1.seconds }
         print(String(format: "  (%@ run direct kernels, not GEMM: %.3f s of the floor; the GEMMs the epoch issues take %.3f s, epoch / that = %.3f)",

@@ -1,4 +1,5 @@
 import DeepClustering
+@_spi(Benchmarks) import DeepClusteringCore
 
 /// Where the sgemm floor runs relative to the epoch it is compared with.
 enum FloorPlacement {
@@ -44,7 +45,9 @@ func timedEpoch(
     }
     var hookSeconds = 0.0
     let start = now()
-    let history = try model.pretrain(on: x, epochs: 1, batchSize: batchSize, optimizer: optimizer, shuffleSeed: 7) { event in
+    let history = try model.pretrain(
+        on: x, epochs: 1, batchSize: batchSize, optimizer: optimizer, shuffleSeed: 7, precision: BLAS.precision
+    ) { event in
         guard case let .batchEnded(_, batch, _, _) = event, block != .max, batch % block == 0, batch < batchCount
         else { return }
         let hookStart = now()
@@ -54,4 +57,32 @@ func timedEpoch(
     let seconds = now() - start - hookSeconds
     runFloor(batches: batchCount)
     return (seconds, history.first ?? .nan)
+}
+
+/// Whether the GEMMs run otherwise than on OpenBLAS in FP32 (oneDNN, or bf16 operands), so that
+/// the lines also compare the epoch with the OpenBLAS FP32 floor, the engine's fallback.
+var comparesWithOpenBLAS: Bool { BLAS.backend != .openBLAS || BLAS.precision != .float32 }
+
+/// Runs `body` with every GEMM on OpenBLAS in FP32, then restores the backend.
+func onOpenBLASInFloat32(_ body: () -> Void) {
+    let backend = BLAS.backend
+    BLAS.selectBackend(.openBLAS)
+    defer { BLAS.selectBackend(backend) }
+    _ = try? BLAS.withPrecision(.float32, body)
+}
+
+/// The floor's blocks for `timedEpoch`: `floor`, and when ``comparesWithOpenBLAS`` also
+/// `openBLASFloor` on OpenBLAS in FP32 right after it, so both see the same load.
+func floorBlocks(_ floor: @escaping (Int) -> Void, openBLASFloor: @escaping (Int) -> Void) -> (Int) -> Void {
+    guard comparesWithOpenBLAS else { return floor }
+    return { batch in
+        floor(batch)
+        onOpenBLASInFloat32 { openBLASFloor(batch) }
+    }
+}
+
+/// Prints how the epoch compares with the OpenBLAS FP32 floor, when it ran.
+func printOpenBLASComparison(epochSeconds: Double, openBLASSeconds: Double) {
+    guard comparesWithOpenBLAS else { return }
+    print(String(format: "  openblas_f32_sgemm_s=%.3f epoch/openblas_f32_sgemm=%.3f", openBLASSeconds, epochSeconds / openBLASSeconds))
 }

@@ -19,13 +19,22 @@
 //    (ConvolutionThroughput.swift): `conv epoch_s=… sgemm_s=… ratio=… gflops=…`.
 //    `--model conv` runs only that line.
 //
+// `--precision f32|bf16` runs every line's GEMMs (the epoch's and the floor's alike) with FP32 or
+// bf16 operands; `--backend onednn|openblas` runs the large products on that library (default:
+// oneDNN when libdnnl.so.2 loads), so the two can be compared with the same build. Unless the
+// GEMMs run on OpenBLAS in FP32, each epoch line is followed by
+// `openblas_f32_sgemm_s=… epoch/openblas_f32_sgemm=…`: the same floor on OpenBLAS in FP32 (the
+// engine's fallback), run in the same blocks, so the epoch is compared with both in one run.
+//
 // `--model kmeans`, `--model dec` and `--model tsne` run only the k-means, DEC-loop or t-SNE
-// line (TSNEThroughput.swift: 5,000 points of a 10-D embedding, 1000 iterations).
+// line (TSNEThroughput.swift: 5,000 points of a 10-D embedding, 1000 iterations);
+// `--model backends` compares OpenBLAS and oneDNN on single products (BackendThroughput.swift).
 //
 // The machine may be shared: the ratio (both halves measured back to back in one process) is the
 // number to compare, not absolute times.
 
 import DeepClustering
+@_spi(Benchmarks) import DeepClusteringCore
 import Foundation
 
 // MARK: - Arguments and data
@@ -44,7 +53,8 @@ enum BenchmarkError: Error, CustomStringConvertible {
     }
 }
 
-/// The command line: `[--data-dir DIR] [--sequential | --interleave N] [--elementwise-threads N] [--model dense|conv|kmeans|dec|tsne|all]`.
+/// The command line: `[--data-dir DIR] [--sequential | --interleave N] [--elementwise-threads N]
+/// [--precision f32|bf16] [--backend onednn|openblas] [--model dense|conv|kmeans|dec|tsne|backends|all]`.
 struct Options {
     var dataDirectory: String?
     /// Which lines to run: `dense`, `conv`, `kmeans`, `dec`, `tsne` or `all` (the default).
@@ -55,6 +65,10 @@ struct Options {
     /// Threads for the library's own elementwise work (`Parallel.threadCount`); `nil` keeps the
     /// default (one per core). OpenBLAS's threads are not affected.
     var elementwiseThreads: Int?
+    /// The operand precision of every GEMM (`--precision f32|bf16`).
+    var precision = GEMMPrecision.float32
+    /// The library for large products (`--backend onednn|openblas`); `nil` keeps the engine's choice.
+    var backend: GEMMBackend?
 
     static func parse() throws -> Options {
         var options = Options()
@@ -76,13 +90,25 @@ struct Options {
                     throw BenchmarkError.usage("--elementwise-threads needs a positive integer")
                 }
                 options.elementwiseThreads = t
+            case "--precision":
+                switch args.popFirst() {
+                case "f32": options.precision = .float32
+                case "bf16": options.precision = .bfloat16
+                default: throw BenchmarkError.usage("--precision needs f32 or bf16")
+                }
+            case "--backend":
+                switch args.popFirst() {
+                case "onednn": options.backend = .oneDNN
+                case "openblas": options.backend = .openBLAS
+                default: throw BenchmarkError.usage("--backend needs onednn or openblas")
+                }
             case "--model":
-                guard let model = args.popFirst(), ["dense", "conv", "kmeans", "dec", "tsne", "all"].contains(model) else {
-                    throw BenchmarkError.usage("--model needs dense, conv, kmeans, dec, tsne or all")
+                guard let model = args.popFirst(), ["dense", "conv", "kmeans", "dec", "tsne", "backends", "all"].contains(model) else {
+                    throw BenchmarkError.usage("--model needs dense, conv, kmeans, dec, tsne, backends or all")
                 }
                 options.model = model
             default:
-                throw BenchmarkError.usage("unknown argument \(arg); usage: throughput [--data-dir DIR] [--sequential | --interleave N] [--elementwise-threads N] [--model dense|conv|kmeans|dec|tsne|all]")
+                throw BenchmarkError.usage("unknown argument \(arg); usage: throughput [--data-dir DIR] [--sequential | --interleave N] [--elementwise-threads N] [--precision f32|bf16] [--backend onednn|openblas] [--model dense|conv|kmeans|dec|tsne|backends|all]")
             }
         }
         return options
@@ -193,15 +219,18 @@ func compareMatmul(m: Int, k: Int, n: Int, transposeA: Bool, repetitions: Int) t
 BLAS.relaunchWithSuggestedCoreType { note in
     FileHandle.standardError.write(Data("throughput: \(note)\n".utf8))
 }
-do {
+/// Every line the options ask for, in the precision already set.
+func runBenchmarks(_ options: Options) throws {
     let dims = [784, 500, 500, 2000, 10]
     let batchSize = 256
     let x: Tensor
-    let options = try Options.parse()
-    if let t = options.elementwiseThreads { Parallel.threadCount = t }
     if options.model == "tsne" {
         try tsneThroughput()
-        exit(0)
+        return
+    }
+    if options.model == "backends" {
+        backendThroughput()
+        return
     }
     if let dir = options.dataDirectory {
         x = try loadMNIST(dir)
@@ -211,16 +240,17 @@ do {
     }
     let n = x.shape[0]
     print("OpenBLAS: \(BLAS.configuration), threads=\(BLAS.threadCount); elementwise threads=\(Parallel.threadCount); load average before: \(loadAverage())")
+    print("GEMM: \(BLAS.engineDescription); precision \(BLAS.precision.rawValue)")
     switch options.model {
     case "conv":
         try convolutionThroughput(x.reshaped(to: [n, 28, 28, 1]), placement: options.placement)
-        exit(0)
+        return
     case "kmeans":
         try kmeansThroughput(x)
-        exit(0)
+        return
     case "dec":
         try decThroughput(x)
-        exit(0)
+        return
     default:
         break
     }
@@ -232,16 +262,19 @@ do {
     for i in 0..<dims.count - 1 { layers.append((dims[i], dims[i + 1])) }
     for i in (1..<dims.count).reversed() { layers.append((dims[i], dims[i - 1])) }
     let floor = SGEMMFloor(layers: layers, maxBatch: batchSize)
+    let openBLASFloor = SGEMMFloor(layers: layers, maxBatch: batchSize)
 
     // Warm up OpenBLAS's threads, the layers' workspaces and the floor's buffers (not timed).
-    try ae.fit(x.rows(in: 0..<(4 * batchSize)), epochs: 1, batchSize: batchSize, optimizer: optimizer)
+    try ae.fit(x.rows(in: 0..<(4 * batchSize)), epochs: 1, batchSize: batchSize, optimizer: optimizer, precision: BLAS.precision)
     for _ in 0..<4 { floor.run(batch: batchSize) }
     floor.reset()
+    if comparesWithOpenBLAS { onOpenBLASInFloat32 { for _ in 0..<4 { openBLASFloor.run(batch: batchSize) } } }
+    openBLASFloor.reset()
 
     // One epoch through the library's own `pretrain`, the floor in blocks around it (TimedEpoch.swift).
     let (epochSeconds, epochLoss) = try timedEpoch(
-        of: ae, on: x, batchSize: batchSize, optimizer: optimizer, placement: options.placement
-    ) { floor.run(batch: $0) }
+        of: ae, on: x, batchSize: batchSize, optimizer: optimizer, placement: options.placement,
+        floor: floorBlocks({ floor.run(batch: $0) }, openBLASFloor: { openBLASFloor.run(batch: $0) }))
     let sgemmSeconds = floor.seconds, flops = floor.flops, calls = floor.calls
     let batches = (n + batchSize - 1) / batchSize
 
@@ -249,6 +282,7 @@ do {
                  epochSeconds, sgemmSeconds, epochSeconds / sgemmSeconds, flops / epochSeconds * 1e-9))
     print(String(format: "  (epoch loss %.5f, %.3f TFLOP of GEMM, %d GEMM calls; load average after: %@)",
                  epochLoss, flops * 1e-12, calls, loadAverage()))
+    printOpenBLASComparison(epochSeconds: epochSeconds, openBLASSeconds: openBLASFloor.seconds)
 
     // The largest non-GEMM piece on its own: one optimizer step over all 3.3 M parameters, best
     // of 20 (in training the gradients are then zeroed lazily, at no extra cost).
@@ -264,11 +298,19 @@ do {
     try compareMatmul(m: 256, k: 784, n: 500, transposeA: false, repetitions: 50)
     try compareMatmul(m: 256, k: 500, n: 2000, transposeA: false, repetitions: 30)
     try compareMatmul(m: 784, k: 256, n: 500, transposeA: true, repetitions: 50)
+    for line in BLAS.oneDNNImplementations { print("  onednn \(line)") }
     if options.model == "all" {
         try convolutionThroughput(x.reshaped(to: [n, 28, 28, 1]), placement: options.placement)
         try kmeansThroughput(x)
         try decThroughput(x)
     }
+}
+
+do {
+    let options = try Options.parse()
+    if let t = options.elementwiseThreads { Parallel.threadCount = t }
+    if let backend = options.backend { BLAS.selectBackend(backend) }
+    try BLAS.withPrecision(options.precision) { try runBenchmarks(options) }
 } catch {
     FileHandle.standardError.write(Data("throughput: \(error)\n".utf8))
     exit(1)

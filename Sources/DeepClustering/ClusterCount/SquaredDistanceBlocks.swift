@@ -70,7 +70,8 @@ struct SquaredDistanceBlocks {
                     while start < n {
                         let rows = start..<min(start + rowsPerBlock, n)
                         BLAS.sgemm(transposeA: false, transposeB: true, m: rows.count, n: n, k: d, alpha: -2,
-                                   a: x + rows.lowerBound * d, lda: d, b: x, ldb: d, beta: 0, c: block, ldc: n)
+                                   a: x + rows.lowerBound * d, lda: d, b: x, ldb: d, beta: 0, c: block, ldc: n,
+                                   precision: .float32)
                         Parallel.forEachChunk(count: rows.count, minimumPerThread: max(1, 65_536 / n)) { local in
                             for r in local {
                                 let row = block + r * n, i = rows.lowerBound + r, ni = norm[i]

@@ -36,6 +36,11 @@ public final class DECTrainer {
     /// ``fit(_:labels:optimizer:pretrainedEmbedding:progress:)`` when the objective has that term and no graph for
     /// the data's sample count and neighbour count is set; set it beforehand to reuse one.
     public var neighborGraph: NeighborGraph?
+    /// The operand precision of the clustering phase's GEMMs; ``GEMMPrecision/float32`` by
+    /// default. With ``GEMMPrecision/bfloat16`` the encoder's and decoder's products take bf16
+    /// operands with FP32 accumulation; weights, centres, optimizer state, soft assignments,
+    /// the target distribution, losses and the k-means initialisation stay FP32.
+    public var precision: GEMMPrecision = .float32
 
     /// Creates a trainer.
     /// - Parameters:
@@ -81,11 +86,24 @@ public final class DECTrainer {
     /// - Returns: The assignments, the k-means initialisation and the history of updates.
     /// - Throws: ``DECError/invalidInput(_:)`` for unusable data (a NaN or infinite value is named
     ///   by sample and element), ``DECError/diverged(iteration:loss:)``
-    ///   when the loss stops being finite, and layer, optimizer and k-means errors as they arise.
+    ///   when the loss stops being finite, ``GEMMPrecisionError/unsupported(_:)`` when
+    ///   ``precision`` cannot run on this machine, and layer, optimizer and k-means errors as
+    ///   they arise.
     @discardableResult
     public func fit(
         _ x: Tensor, labels: [Int]? = nil, optimizer: any Optimizer, pretrainedEmbedding: Tensor? = nil,
         progress: ((DECEvent) -> Void)? = nil
+    ) throws -> DECResult {
+        try BLAS.withPrecision(precision) {
+            try train(x, labels: labels, optimizer: optimizer, pretrainedEmbedding: pretrainedEmbedding, progress: progress)
+        }
+    }
+
+    /// The clustering phase behind ``fit(_:labels:optimizer:pretrainedEmbedding:progress:)``, in
+    /// the precision already set.
+    private func train(
+        _ x: Tensor, labels: [Int]?, optimizer: any Optimizer, pretrainedEmbedding: Tensor?,
+        progress: ((DECEvent) -> Void)?
     ) throws -> DECResult {
         let config = configuration
         guard x.rank >= 2 else { throw DECError.invalidInput("data must be [N, …] with N samples, found \(x.shape)") }

@@ -72,6 +72,10 @@ public struct DECRecipe: Sendable, Equatable, CustomStringConvertible {
     /// size, pretraining length, update interval and iteration budget from the data (only
     /// ``recommended`` does).
     public var adaptsToData: Bool = false
+    /// The operand precision of pretraining's and clustering's GEMMs; ``GEMMPrecision/float32``
+    /// by default (``GEMMPrecision/bfloat16``: bf16 operands with FP32 accumulation, weights,
+    /// optimizer state and losses; refused on CPUs without bf16 instructions).
+    public var precision: GEMMPrecision = .float32
 
     /// Creates a recipe; unnamed settings take the values of DEC-keras on MNIST.
     public init(name: String, architecture: Architecture, pretraining: Pretraining, clusteringOptimizer: OptimizerChoice) {
@@ -98,6 +102,7 @@ public struct DECRecipe: Sendable, Equatable, CustomStringConvertible {
         return "\(name): \(architecture.rawValue)\(architecture == .dense ? " \(hiddenSizes.map(String.init).joined(separator: "-"))-\(embeddingSize)" : ""), "
             + "pretraining \(pre)\(aug), \(modeText) with \(clusteringOptimizer), batch \(batchSize), "
             + "update interval \(updateInterval), at most \(maxIterations) iterations, tolerance \(tolerance), scaling \(scaling.rawValue)"
+            + (precision == .float32 ? "" : ", precision \(precision.rawValue)")
     }
 
     /// Checks every value, throwing ``DECError/invalidConfiguration(_:)`` naming the first bad one.

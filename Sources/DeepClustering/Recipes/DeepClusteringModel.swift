@@ -111,22 +111,27 @@ public final class DeepClusteringModel {
     }
 
     /// Pretrains the autoencoder on prepared data as the recipe says and returns the mean loss
-    /// of each epoch (of each stage's epochs, for layer-wise pretraining).
-    /// - Throws: ``TrainingError`` when the loss diverges.
+    /// of each epoch (of each stage's epochs, for layer-wise pretraining), in the recipe's
+    /// ``DECRecipe/precision``.
+    /// - Throws: ``TrainingError`` when the loss diverges; ``GEMMPrecisionError/unsupported(_:)``
+    ///   when the recipe's precision cannot run on this machine.
     @discardableResult
     public func pretrain(_ prepared: Tensor, progress: ((DeepClusteringEvent) -> Void)? = nil) throws -> [Float] {
         switch recipe.pretraining {
         case let .endToEnd(epochs, optimizer):
             return try autoencoder.pretrain(
                 on: prepared, epochs: epochs, batchSize: recipe.batchSize, optimizer: optimizer.makeOptimizer(), shuffleSeed: seed,
-                augmentation: recipe.augmentsPretraining ? augmentation : nil) { progress?(.pretraining($0)) }
+                augmentation: recipe.augmentsPretraining ? augmentation : nil, precision: recipe.precision
+            ) { progress?(.pretraining($0)) }
         case var .layerwise(configuration):
             configuration.batchSize = recipe.batchSize
             configuration.seed = seed
             var losses: [Float] = []
-            try autoencoder.pretrainLayerwise(on: prepared, configuration: configuration) { stage, event in
-                if case let .epochEnded(_, _, loss) = event { losses.append(loss) }
-                progress?(.layerwisePretraining(stage, event))
+            _ = try BLAS.withPrecision(recipe.precision) {
+                try autoencoder.pretrainLayerwise(on: prepared, configuration: configuration) { stage, event in
+                    if case let .epochEnded(_, _, loss) = event { losses.append(loss) }
+                    progress?(.layerwisePretraining(stage, event))
+                }
             }
             return losses
         }
@@ -164,6 +169,7 @@ public final class DeepClusteringModel {
         var config = configuration(clusterCount: clusterCount)
         config.objective = objective
         let trainer = try DECTrainer(autoencoder: autoencoder, configuration: config)
+        trainer.precision = recipe.precision
         self.trainer = trainer
         return try trainer.fit(
             prepared, labels: labels, optimizer: recipe.clusteringOptimizer.makeOptimizer(),
