@@ -130,7 +130,7 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: GEMMEngine.oneDNNIsLoaded, "oneDNN (libdnnl.so.2) is not installed"), arguments: transpositions)
+    @Test(.enabled(if: GEMMEngine.oneDNNIsLoaded, "oneDNN (libdnnl.so.2) is not loaded: not installed, or DEEPCLUSTERING_GEMM=openblas"), arguments: transpositions)
     func oneDNNMatchesOpenBLAS(transposeA: Bool, transposeB: Bool) {
         Self.forEachProblem(transposeA: transposeA, transposeB: transposeB, seed: 100) { p, alpha, beta, label in
             let reference = p.reference(alpha: alpha, beta: beta)
@@ -240,7 +240,7 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: GEMMEngine.oneDNNIsLoaded, "oneDNN (libdnnl.so.2) is not installed"))
+    @Test(.enabled(if: GEMMEngine.oneDNNIsLoaded, "oneDNN (libdnnl.so.2) is not loaded: not installed, or DEEPCLUSTERING_GEMM=openblas"))
     func primitivesAreCreatedOncePerShape() {
         let p = Problem(m: 123, n: 77, k: 211, transposeA: true, transposeB: true, padding: 3, seed: 500)
         func run() -> [Float] { Self.product(p, alpha: 0.5, beta: 0.25, on: .oneDNN, precision: .float32) }
