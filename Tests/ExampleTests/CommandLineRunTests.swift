@@ -8,9 +8,10 @@ import Testing
 @Suite(.timeLimit(.minutes(5))) struct CommandLineRunTests {
     typealias CLI = CommandLineErrorTests
 
-    /// Short settings: a pretraining of two Adam epochs, twenty clustering iterations, no maps.
+    /// Short settings: a pretraining of two Adam epochs, twenty DEC iterations (the recommended
+    /// recipe would run IDEC on so few samples), no maps.
     static let tiny = ["--pretrain-epochs", "2", "--pretrain-optimizer", "adam", "--max-iterations", "20",
-                       "--batch-size", "16", "--map-sample", "0"]
+                       "--batch-size", "16", "--map-sample", "0", "--mode", "dec"]
 
     /// `name` in `directory`: three blobs of `count / 3` points in 4 dimensions with noise
     /// drawn from `seed`, centres `8·separation` apart, label in the last column when `labelled`.
