@@ -3,9 +3,9 @@
 
 Each workload mirrors what `swift run -c release --package-path Benchmarks throughput` times:
 
-  dense   one epoch of the seed's dense autoencoder 784-500-500-2000-10 (mirror decoder) on
+  dense   one epoch of DEC-keras's dense autoencoder 784-500-500-2000-10 (mirror decoder) on
           70,000 x 784, batch 256, SGD(lr=1, momentum=0.9), MSE  (DEC-keras pretraining)
-  conv    one epoch of the seed's convolutional autoencoder (DCEC's CAE: Conv 32/64/128,
+  conv    one epoch of DCEC's convolutional autoencoder (DCEC's CAE: Conv 32/64/128,
           Dense 10, Dense 1152, Conv2DTranspose 64/32/1) on 70,000 x 28 x 28 x 1, batch 256,
           Adadelta (lr 1.0), MSE
   kmeans  scikit-learn KMeans(n_clusters=10, n_init=20) on the 70,000 x 784 pixels

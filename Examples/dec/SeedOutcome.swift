@@ -3,7 +3,7 @@
 import DeepClustering
 import ExampleSupport
 
-/// One seed's scores, as `summary.csv` lists them.
+/// The scores of the run with one seed, as `summary.csv` lists them.
 struct SeedOutcome {
     var seed: UInt64
     var scores: ClusteringScores?

@@ -37,7 +37,7 @@ public struct KMeans: Sendable {
     /// stops when the squared Frobenius norm of the centre change is at most
     /// `tolerance × mean_f Var(x[:, f])`. Default `1e-4`, as scikit-learn.
     public let tolerance: Double
-    /// The seed of the `SeededGenerator` that drives the k-means++ draws; each restart gets
+    /// The random seed of the `SeededGenerator` that drives the k-means++ draws; each restart gets
     /// its own stream split from it, so equal seeds give identical results.
     public let seed: UInt64
 

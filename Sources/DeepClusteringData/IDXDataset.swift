@@ -4,7 +4,7 @@ import DeepClusteringCore
 ///
 /// Both ship as `train-images-idx3-ubyte`, `train-labels-idx1-ubyte`, `t10k-images-idx3-ubyte`
 /// and `t10k-labels-idx1-ubyte`, each optionally gzip-compressed (`.gz`). Pixels are divided by
-/// 255 into `[0, 1]`, as the DEC seed does. Like the seed, ``Split/all`` concatenates the
+/// 255 into `[0, 1]`, as DEC-keras does. Like DEC-keras, ``Split/all`` concatenates the
 /// 60,000 training and 10,000 test images into 70,000 samples (training first).
 ///
 /// ```swift

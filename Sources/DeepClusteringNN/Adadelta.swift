@@ -10,7 +10,7 @@ import DeepClusteringCore
 /// θ ← θ − η·u
 /// d ← ρ·d + (1 − ρ)·u²
 /// ```
-/// Defaults are Keras 2's: `η = 1.0` (the paper has no learning rate; the seed's convolutional
+/// Defaults are Keras 2's: `η = 1.0` (the paper has no learning rate; DCEC's convolutional
 /// autoencoder pretraining depends on 1.0), `ρ = 0.95`, `ε = 1e-7`.
 public final class Adadelta: Optimizer {
     /// The step size `η` (≥ 0).

@@ -32,12 +32,12 @@ public final class Autoencoder: Layer {
         self.name = name
     }
 
-    /// The seed's dense autoencoder (DEC-keras `autoencoder(dims)`): for `dims = [d₀, …, dₙ]`,
+    /// DEC-keras's dense autoencoder (`autoencoder(dims)`): for `dims = [d₀, …, dₙ]`,
     /// the encoder is Dense `d₀→d₁ … dₙ₋₂→dₙ₋₁` with ReLU, then a linear Dense `dₙ₋₁→dₙ` (the
     /// embedding); the decoder mirrors it back to `d₀` with ReLU inside and a linear output.
     ///
     /// Kernels are VarianceScaling(1/3, fan_in, uniform) = U(±sqrt(1/fan_in)), biases zero, as in
-    /// the seed. Layers are named as in DEC-keras: `encoder_0 … encoder_{n−1}` and
+    /// DEC-keras. Layers are named as in DEC-keras: `encoder_0 … encoder_{n−1}` and
     /// `decoder_{n−1} … decoder_0`. The DEC paper uses `[784, 500, 500, 2000, 10]` for MNIST.
     /// - Parameters:
     ///   - dims: Input size followed by every layer width; at least two positive entries.

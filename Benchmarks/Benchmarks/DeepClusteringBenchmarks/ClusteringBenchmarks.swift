@@ -1,7 +1,7 @@
 import Benchmark
 import DeepClustering
 
-/// One DEC training step on the seed's dense encoder, built from public pieces exactly as
+/// One DEC training step on DEC-keras's dense encoder, built from public pieces exactly as
 /// `DECTrainer`'s private `trainStep` does (DEC mode, no augmentation): gather the batch and its
 /// target rows, zero the gradients lazily, encoder and clustering forward, KL(P‖Q) with its
 /// gradient, clustering and encoder backward, SGD step.
@@ -20,7 +20,7 @@ final class DECStepState {
 
     /// - Parameters:
     ///   - sampleCount: The rows of the random data set the batches are taken from, in order.
-    ///   - batchSize: The seed's 256.
+    ///   - batchSize: DEC-keras's 256.
     init(sampleCount: Int, batchSize: Int) throws {
         var generator = SeededGenerator(seed: 50)
         encoder = try Autoencoder.dense([784, 500, 500, 2000, 10], using: &generator).encoder
@@ -28,7 +28,7 @@ final class DECStepState {
         clustering = try ClusteringLayer(clusterCount: 10, featureCount: 10, using: &generator)
         target = try targetDistribution(try clustering.inference(try encoder.predict(x, batchSize: batchSize)))
         parameters = encoder.parameters + clustering.parameters
-        optimizer = try SGD(learningRate: 0.01, momentum: 0.9)  // the seed's DEC optimizer
+        optimizer = try SGD(learningRate: 0.01, momentum: 0.9)  // DEC-keras's DEC optimizer
         self.batchSize = batchSize
     }
 

@@ -26,7 +26,7 @@ final class LayerState {
     }
 }
 
-/// Forward + backward of the seed's layers at batch 256: a Dense 784→500 ReLU (the dense
+/// Forward + backward of DEC-keras's layers at batch 256: a Dense 784→500 ReLU (the dense
 /// autoencoder's first layer), the conv autoencoder's first Conv2D (28×28×1 → 14×14×32, 5×5,
 /// stride 2, same, ReLU), its last Conv2DTranspose (14×14×32 → 28×28×1, 5×5, stride 2, same,
 /// linear) and DEC's clustering layer (d = 10, k = 10).

@@ -15,7 +15,7 @@ final class MatmulState {
     }
 }
 
-/// `Tensor.matmul(_:transposeA:_:transposeB:into:)` at the seed's three GEMM shapes (the dense
+/// `Tensor.matmul(_:transposeA:_:transposeB:into:)` at DEC-keras's three GEMM shapes (the dense
 /// autoencoder's 784→500 and 500→2000 forward GEMMs and the 784×500 kernel gradient `xᵀ·dz`,
 /// A stored as `[256, 784]` and transposed as in `Dense.backward`). `c` is kept across
 /// iterations, so a steady-state iteration should allocate nothing.

@@ -2,7 +2,7 @@ import DeepClustering
 import Foundation
 
 /// The k-means line: k = 10 with 20 k-means++ restarts on the whole 70,000 × 784 dataset (the
-/// DEC seed's pixel baseline, scikit-learn's `KMeans(n_clusters=10, n_init=20)`).
+/// DEC paper's pixel baseline, scikit-learn's `KMeans(n_clusters=10, n_init=20)`).
 func kmeansThroughput(_ x: Tensor) throws {
     let start = now()
     let result = try KMeans(clusterCount: 10, initializationCount: 20, seed: 0).fit(x)
@@ -11,7 +11,7 @@ func kmeansThroughput(_ x: Tensor) throws {
           + "  (k 10, n_init 20, best restart's iterations \(result.iterations))")
 }
 
-/// The DEC line: 1,000 iterations of the dense DEC clustering phase as the seed runs it (batch
+/// The DEC line: 1,000 iterations of the dense DEC clustering phase as DEC-keras runs it (batch
 /// 256, SGD(0.01, 0.9), KLD, the target recomputed over the whole dataset every 140 batches),
 /// timed from the end of the k-means initialisation to the end of batch 1,000 — the same span
 /// the Keras workload times (eight full predictions, at iterations 0, 140, …, 980).

@@ -1,6 +1,6 @@
-// The `conv` line of throughput: one epoch of the seed's convolutional autoencoder
+// The `conv` line of throughput: one epoch of DCEC's convolutional autoencoder
 // (Autoencoder.convolutional, 275,979 parameters) on 70,000 × 28 × 28 × 1 samples, batch 256,
-// Adadelta (lr 1.0, as the seed's conv pretraining needs), against the bare sgemm floor of the
+// Adadelta (lr 1.0, as DCEC's conv pretraining needs), against the bare sgemm floor of the
 // same GEMM calls in the same process.
 
 import DeepClustering

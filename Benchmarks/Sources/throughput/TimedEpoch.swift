@@ -9,10 +9,8 @@ enum FloorPlacement {
     /// both alike, and `n` large enough keeps the switches few.
     ///
     /// Switching has a cost: a floor block evicts the epoch's weights and optimizer state from
-    /// the caches and the other way round. Measured on 2 cores (dense, one run each, session 8):
-    /// ratio 1.17–1.18 with `n` = 1, 1.16–1.17 with `n` = 8 (the default until then),
-    /// 1.12–1.15 with `n` = 32, 1.05–1.13 with `n` = 64 and 1.05–1.10 in four of five runs with
-    /// the floor after the epoch. With `n` = 64 an epoch of 274 batches switches four times.
+    /// the caches and the other way round (Benchmarks/README.md has the measured ratios per `n`).
+    /// With `n` = 64 an epoch of 274 batches switches four times.
     case interleaved(Int)
     /// The whole floor after the whole epoch (`--sequential`).
     case afterEpoch

@@ -1,4 +1,4 @@
-// throughput: one training epoch of the seed's dense autoencoder against the bare sgemm floor.
+// throughput: one training epoch of DEC-keras's dense autoencoder against the bare sgemm floor.
 //
 //   swift run -c release --package-path Benchmarks throughput [--data-dir DIR] [--sequential | --interleave N]
 //
@@ -13,9 +13,9 @@
 //    other side's data from the caches); `--sequential` runs the whole floor after the epoch.
 // 3. Prints `dense epoch_s=… sgemm_s=… ratio=… gflops=…` (ratio = epoch / sgemm; gflops = the
 //    epoch's GEMM flops / epoch_s), then `matmul …` lines comparing Tensor.matmul(into:) with
-//    raw BLAS.sgemm at the seed's shapes (best of many repetitions).
+//    raw BLAS.sgemm at DEC-keras's shapes (best of many repetitions).
 //
-// 4. Unless `--model dense`, does the same for the seed's convolutional autoencoder
+// 4. Unless `--model dense`, does the same for DCEC's convolutional autoencoder
 //    (ConvolutionThroughput.swift): `conv epoch_s=… sgemm_s=… ratio=… gflops=…`.
 //    `--model conv` runs only that line.
 //

@@ -1,6 +1,6 @@
 // Direct (no im2col) convolution kernels for layers whose image side is thin: a patch of
 // KH·KW·C floats short enough that im2col + GEMM spends more time copying patches than
-// multiplying (the seed's first Conv2D and last Conv2DTranspose on grey-scale images, C = 1,
+// multiplying (DCEC's first Conv2D and last Conv2DTranspose on grey-scale images, C = 1,
 // 5×5 kernels: patches of 25 floats against 32 filters).
 //
 // Terms as in ConvolutionGeometry.swift: the *image* is the larger NHWC side (a Conv2D's input,

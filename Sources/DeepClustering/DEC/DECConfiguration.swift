@@ -5,10 +5,10 @@ public enum DECMode: Sendable, Equatable, Codable {
     case dec
     /// Improved DEC (Guo et al. 2017): the whole autoencoder keeps training on
     /// `clusteringWeight · KL(P‖Q) + MSE(x̂, x)`, which preserves the local structure of the
-    /// data. The seed uses `clusteringWeight` γ = 0.1.
+    /// data. DEC-keras uses `clusteringWeight` γ = 0.1.
     case idec(clusteringWeight: Float)
 
-    /// IDEC with the seed's weight γ = 0.1.
+    /// IDEC with its reference implementation's weight γ = 0.1.
     public static let idecDefault = DECMode.idec(clusteringWeight: 0.1)
 
     /// The weight of the KL term (1 for DEC).
@@ -26,7 +26,7 @@ public enum DECMode: Sendable, Equatable, Codable {
     }
 }
 
-/// The settings of the clustering phase; the defaults are the DEC seed's (DEC-keras on MNIST).
+/// The settings of the clustering phase; the defaults are DEC-keras's on MNIST.
 public struct DECConfiguration: Sendable, Equatable, Codable {
     /// The number of clusters k.
     public var clusterCount: Int
@@ -40,7 +40,7 @@ public struct DECConfiguration: Sendable, Equatable, Codable {
     /// The most training iterations (batches) the phase runs; 8,000.
     public var maxIterations: Int = 8000
     /// The target distribution P is recomputed over the whole dataset every this many
-    /// iterations; 140 (the seed's value for MNIST).
+    /// iterations; 140 (DEC-keras's value for MNIST).
     public var updateInterval: Int = 140
     /// Training stops at an update where fewer than this fraction of samples changed cluster
     /// since the previous update; 0.001 (0.1%).
@@ -64,7 +64,7 @@ public struct DECConfiguration: Sendable, Equatable, Codable {
         objective ?? ClusteringObjective(mode: mode)
     }
 
-    /// Creates a configuration with the seed's defaults for everything but `clusterCount`.
+    /// Creates a configuration with DEC-keras's defaults for everything but `clusterCount`.
     public init(clusterCount: Int, mode: DECMode = .dec) {
         self.clusterCount = clusterCount
         self.mode = mode

@@ -13,7 +13,7 @@ import Foundation
 /// let clusters = try dec.predict(otherImages)
 /// ```
 ///
-/// The loop follows the seed exactly: at iteration `t` with `t % updateInterval == 0`, compute
+/// The loop follows DEC-keras exactly: at iteration `t` with `t % updateInterval == 0`, compute
 /// `Q` for the whole dataset, `P = targetDistribution(Q)`, the assignments `argmax Q`, the
 /// fraction of assignments that changed (`deltaLabel`) and, with labels, ACC/NMI/ARI; stop when
 /// `t > 0` and `deltaLabel < tolerance`. Otherwise train on the next batch, batches being taken
@@ -172,8 +172,8 @@ public final class DECTrainer {
             }
             if iteration == config.maxIterations { break }
 
-            // The seed's batch order: in order, the last partial batch included, then wrap. When N
-            // is a multiple of the batch size the seed's rule would next yield an empty batch
+            // DEC-keras's batch order: in order, the last partial batch included, then wrap. When N
+            // is a multiple of the batch size DEC-keras's rule would next yield an empty batch
             // (start = N); wrap to the first batch instead.
             if index * config.batchSize >= n { index = 0 }
             let start = index * config.batchSize

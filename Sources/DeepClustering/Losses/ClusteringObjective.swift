@@ -44,7 +44,7 @@ public struct ClusteringObjective: Sendable, Equatable, Codable {
     public static let dec = ClusteringObjective(terms: [Term(.targetDivergence, weight: .constant(1))])
 
     /// IDEC: `γ · KL(P‖Q) + 1 · MSE(x̂, x)`.
-    /// - Parameter clusteringWeight: γ (the seed uses 0.1).
+    /// - Parameter clusteringWeight: γ (IDEC uses 0.1).
     public static func idec(clusteringWeight: Float) -> ClusteringObjective {
         ClusteringObjective(terms: [
             Term(.targetDivergence, weight: .constant(clusteringWeight)),

@@ -1,5 +1,5 @@
 /// Where a trained ``DeepClusteringModel`` came from: the library and recipe that trained it,
-/// the seed, and the training data's size and fingerprint (the `provenance` entry of a model
+/// the random seed, and the training data's size and fingerprint (the `provenance` entry of a model
 /// file).
 public struct ModelProvenance: Sendable, Equatable, Codable {
     /// The version of the library that created the model (``DeepClusteringLibrary/version``).
@@ -8,7 +8,7 @@ public struct ModelProvenance: Sendable, Equatable, Codable {
     public var recipeName: String
     /// The recipe's one-line ``DECRecipe/description`` as resolved for the training data.
     public var recipeDescription: String
-    /// The seed of the weights, shuffling, k-means and augmentation.
+    /// DEC-keras of the weights, shuffling, k-means and augmentation.
     public var seed: UInt64
     /// The number of training samples.
     public var sampleCount: Int

@@ -22,7 +22,7 @@ public final class DeepClusteringModel {
     public let autoencoder: Autoencoder
     /// The autoencoder's builder and sizes (what a model file stores to build it again).
     public let architecture: AutoencoderArchitecture
-    /// The seed of the weights, shuffling, k-means and augmentation.
+    /// The random seed of the weights, shuffling, k-means and augmentation.
     public let seed: UInt64
     /// The library, recipe, seed and training data the model came from.
     public let provenance: ModelProvenance

@@ -8,9 +8,9 @@ import Foundation
 /// print(runs.accuracy!)   // e.g. 0.9720±0.0031
 /// ```
 public struct MultiSeedRun {
-    /// One seed's run.
+    /// The run of one seed.
     public struct Run {
-        /// The seed.
+        /// The random seed.
         public let seed: UInt64
         /// The model, clustering result and pretraining losses.
         public let run: DeepClusteringRun
@@ -59,7 +59,7 @@ extension DeepClusteringModel {
     ///   - labels: Ground truth for evaluation only, or `nil`.
     ///   - imageShape: The image shape of flat `x`, or `nil`.
     ///   - seeds: At least one seed; each run is seeded with one.
-    ///   - progress: Called with the seed and every event of its run.
+    ///   - progress: Called with each seed and every event of its run.
     /// - Returns: Every run and the mean ± sample standard deviation of the scores.
     /// - Throws: ``DECError/invalidInput(_:)`` for no seeds; the errors of a single run.
     public static func fit(

@@ -1,9 +1,9 @@
 import DeepClusteringCore
 
-// The two convolutional autoencoders of the seed (DCEC, Guo et al. 2017), as builders.
+// The two convolutional autoencoders of DCEC (Guo et al. 2017), as builders.
 
 extension Autoencoder {
-    /// The seed's convolutional autoencoder (DCEC's `CAE`): three strided convolutions, a dense
+    /// DCEC's convolutional autoencoder (`CAE`): three strided convolutions, a dense
     /// embedding, and the mirror image with transposed convolutions.
     ///
     /// For an `H × W × C` input and `filters = [f₁, f₂, f₃]`:
@@ -21,17 +21,17 @@ extension Autoencoder {
     /// | `deconv2`   | Conv2DTranspose f₁, 5×5, stride 2, same, ReLU          | 14×14×32       |
     /// | `deconv1`   | Conv2DTranspose C, 5×5, stride 2, same, linear         | 28×28×1        |
     ///
-    /// where `p` is `same` when H is a multiple of 8 and `valid` otherwise, exactly as the seed
+    /// where `p` is `same` when H is a multiple of 8 and `valid` otherwise, exactly as DCEC
     /// chooses it; the decoder then reproduces the input size when H and W are both multiples of
-    /// 8 (at least 8) or both 4 more than a multiple of 8 (at least 12), the sizes the seed
+    /// 8 (at least 8) or both 4 more than a multiple of 8 (at least 12), the sizes DCEC
     /// handles (MNIST's 28 and USPS's 16 among them). On 28×28×1 with the defaults the model has
-    /// 275,979 parameters, as the seed's summary reports. Kernels are Glorot uniform and biases
-    /// zero (Keras's defaults, which the seed keeps). The encoder (`conv1` … `embedding`) is
+    /// 275,979 parameters, as DCEC's summary reports. Kernels are Glorot uniform and biases
+    /// zero (Keras's defaults, which DCEC keeps). The encoder (`conv1` … `embedding`) is
     /// ``encoder``.
     /// - Parameters:
     ///   - inputShape: `[H, W, C]` of one image (no batch dimension).
-    ///   - filters: The channels of the three convolutions; defaults to the seed's `[32, 64, 128]`.
-    ///   - embeddingSize: The embedding's width; defaults to the seed's 10.
+    ///   - filters: The channels of the three convolutions; defaults to DCEC's `[32, 64, 128]`.
+    ///   - embeddingSize: The embedding's width; defaults to DCEC's 10.
     ///   - generator: The seeded source of the initial weights.
     /// - Returns: The autoencoder, input and output `[N, H, W, C]`.
     /// - Throws: ``LayerError/invalidConfiguration(layer:message:)`` for a shape the architecture
@@ -73,7 +73,7 @@ extension Autoencoder {
         return try checkedAutoencoder(encoder: encoder, decoder: decoder, inputShape: inputShape, builder: builder)
     }
 
-    /// The seed's second convolutional autoencoder, which decodes with nearest upsampling
+    /// DCEC's second convolutional autoencoder, which decodes with nearest upsampling
     /// followed by stride-1 convolutions instead of transposed convolutions.
     ///
     /// For an `H × W × C` input and `filters = [f₁, f₂, f₃]` (all 3×3 kernels):
@@ -92,7 +92,7 @@ extension Autoencoder {
     ///
     /// `h₃ = ⌈⌈⌈H/2⌉/2⌉/2⌉` (likewise w₃). The decoder produces `8·h₃ − 4` rows with `p = valid`
     /// and `8·h₃` with `p = same`; the builder picks whichever reproduces the input (valid for
-    /// MNIST's 28, as in the seed, same for 32) and rejects other sizes. On 28×28×1 with the
+    /// MNIST's 28, as in DCEC, same for 32) and rejects other sizes. On 28×28×1 with the
     /// defaults the model has 7,083 parameters. Kernels are Glorot uniform, biases zero.
     /// - Parameters:
     ///   - inputShape: `[H, W, C]` of one image (no batch dimension).

@@ -96,7 +96,7 @@ public final class Conv2D: Layer {
     ///   - stride: The steps between kernel positions; defaults to `(1, 1)`.
     ///   - padding: The border rule; defaults to ``Padding/valid`` as in Keras.
     ///   - activation: The fused activation; defaults to ``Activation/identity``.
-    ///   - kernelInitializer: Defaults to Glorot uniform, Keras's default (and the seed's).
+    ///   - kernelInitializer: Defaults to Glorot uniform, Keras's default (and DCEC's).
     ///   - biasInitializer: Defaults to zeros, Keras's default.
     ///   - name: The layer's name; defaults to `conv2d`.
     ///   - generator: The source of randomness for the filters.
@@ -125,7 +125,7 @@ public final class Conv2D: Layer {
     ///   - stride: The step between kernel positions in both directions; defaults to 1.
     ///   - padding: The border rule; defaults to ``Padding/valid`` as in Keras.
     ///   - activation: The fused activation; defaults to ``Activation/identity``.
-    ///   - kernelInitializer: Defaults to Glorot uniform, Keras's default (and the seed's).
+    ///   - kernelInitializer: Defaults to Glorot uniform, Keras's default (and DCEC's).
     ///   - biasInitializer: Defaults to zeros, Keras's default.
     ///   - name: The layer's name; defaults to `conv2d`.
     ///   - generator: The source of randomness for the filters.

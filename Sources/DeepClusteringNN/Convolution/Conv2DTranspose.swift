@@ -89,7 +89,7 @@ public final class Conv2DTranspose: Layer {
     ///   - stride: The upsampling factors; defaults to `(1, 1)`.
     ///   - padding: The output-size rule; defaults to ``Padding/valid`` as in Keras.
     ///   - activation: The fused activation; defaults to ``Activation/identity``.
-    ///   - kernelInitializer: Defaults to Glorot uniform, Keras's default (and the seed's).
+    ///   - kernelInitializer: Defaults to Glorot uniform, Keras's default (and DCEC's).
     ///   - biasInitializer: Defaults to zeros, Keras's default.
     ///   - name: The layer's name; defaults to `conv2d_transpose`.
     ///   - generator: The source of randomness for the filters.
@@ -118,7 +118,7 @@ public final class Conv2DTranspose: Layer {
     ///   - stride: The upsampling factor in both directions; defaults to 1.
     ///   - padding: The output-size rule; defaults to ``Padding/valid`` as in Keras.
     ///   - activation: The fused activation; defaults to ``Activation/identity``.
-    ///   - kernelInitializer: Defaults to Glorot uniform, Keras's default (and the seed's).
+    ///   - kernelInitializer: Defaults to Glorot uniform, Keras's default (and DCEC's).
     ///   - biasInitializer: Defaults to zeros, Keras's default.
     ///   - name: The layer's name; defaults to `conv2d_transpose`.
     ///   - generator: The source of randomness for the filters.

@@ -6,8 +6,8 @@ import DeepClusteringCore
 /// With more than one thread, every thread takes a contiguous, equal share of the images and
 /// does all of its chunks' work itself — im2col, single-threaded GEMMs, col2im — in its own
 /// workspace slot. That replaces OpenBLAS splitting each (small) GEMM across the cores, which
-/// synchronises its threads many times per call (`Documentation/Performance.md`, session 9:
-/// the seed's conv autoencoder trained about 10–25% faster per epoch on a two-core host).
+/// synchronises its threads many times per call (`Documentation/Performance.md` has the
+/// measurements).
 ///
 /// ``Conv2D`` and ``Conv2DTranspose`` plan every im2col pass this way; the type is public so that
 /// benchmarks and tools can issue the same GEMMs the same way.

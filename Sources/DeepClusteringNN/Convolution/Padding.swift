@@ -1,6 +1,6 @@
 /// How a convolution or pooling window treats the border of its input (Keras's `padding`).
 ///
-/// The rules are Keras 2's (TensorFlow's), so sizes and pad placement match the seed models
+/// The rules are Keras 2's (TensorFlow's), so sizes and pad placement match the reference Keras models
 /// exactly. For input size `in`, window `k` and stride `s`:
 ///
 /// - ``valid``: no padding; the window only visits full positions.
