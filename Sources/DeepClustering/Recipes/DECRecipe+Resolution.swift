@@ -19,10 +19,10 @@ extension DECRecipe {
     /// The target distribution is recomputed every 3.5 epochs, at most every 140 batches
     /// (DEC-keras): on MNIST-test one epoch (40 batches) between updates merged clusters where
     /// 140 did not. With augmentation the fraction of changed labels rarely falls below the
-    /// tolerance, so the iteration budget ends the run; 125 epochs is where accuracy stops
-    /// rising on MNIST-test. On small data DEC's self-training overfits the encoder to its own
-    /// targets (on scikit-learn's digits it fell from its k-means start), which IDEC's
-    /// reconstruction term counters. Documentation/Results.md has the measurements.
+    /// tolerance, so the iteration budget ends the run; 125 epochs is where accuracy stopped
+    /// rising on MNIST-test for seed 0 (not for every seed). On small data DEC's self-training
+    /// overfits the encoder to its own targets (on scikit-learn's digits it fell from its k-means
+    /// start), which IDEC's reconstruction term counters. Documentation/Results.md has the measurements.
     public struct SizeRule: Sendable, Equatable {
         /// The number of pretraining optimizer steps the rule aims at.
         public static let pretrainingSteps = 10_000
