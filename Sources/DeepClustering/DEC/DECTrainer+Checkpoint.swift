@@ -19,7 +19,10 @@ extension DECTrainer {
         if let decoder { tensors.merge(decoder.parameterTensors(prefix: "decoder")) { a, _ in a } }
         tensors["clustering.clusters"] = clustering.clusters.value
         var meta = metadata
-        meta[Self.configurationMetadataKey] = String(decoding: try JSONEncoder().encode(configuration), as: UTF8.self)
+        // Sorted keys: the same configuration always writes the same bytes.
+        let json = JSONEncoder()
+        json.outputFormatting = .sortedKeys
+        meta[Self.configurationMetadataKey] = String(decoding: try json.encode(configuration), as: UTF8.self)
         meta["format"] = "DeepClustering DEC checkpoint 1"
         try SafeTensors(tensors: tensors, metadata: meta).write(to: path)
     }
